@@ -1,0 +1,1 @@
+"""Passeur desktop app (PySide6). Imports ``indexer``; never the reverse."""

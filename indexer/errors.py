@@ -1,0 +1,105 @@
+"""User-facing errors and failure reasons, defined in one place.
+
+Every message exists in French (shown to the user) and English (logs).
+Code raises :class:`PasseurError`; the CLI and the desktop app translate it
+at the edge with :func:`message`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Reasons a file could not be (fully) indexed: code -> (French, English).
+REASONS: dict[str, tuple[str, str]] = {
+    "empty": ("Fichier vide (0 octet).", "Empty file (0 bytes)."),
+    "corrupt": ("Fichier endommagé ou illisible par le lecteur {format}.",
+                "Corrupt file, the {format} reader failed."),
+    "encrypted": ("Document protégé par un mot de passe : demandez une version non chiffrée.",
+                  "Encrypted document (password required)."),
+    "needs_ocr": ("Document numérisé sans texte (image seule) : reconnaissance de caractères (OCR) nécessaire.",
+                  "Scanned document without a text layer: needs OCR."),
+    "no_text": ("Aucun texte exploitable dans ce document.", "No usable text in this document."),
+    "too_large": ("Fichier trop volumineux ({size_mb} Mo, limite {limit_mb} Mo) : ignoré.",
+                  "File too large ({size_mb} MB, limit {limit_mb} MB): skipped."),
+    "too_many_pages": ("Document tronqué : seules les {limit} premières pages sur {pages} ont été indexées.",
+                       "Document truncated: only the first {limit} of {pages} pages were indexed."),
+    "unsupported": ("Type de fichier non pris en charge ({ext}).", "Unsupported file type ({ext})."),
+    "unreadable": ("Fichier inaccessible (droits insuffisants ou fichier verrouillé).",
+                   "Unreadable file (permission denied or locked)."),
+    "wrong_extension": ("Extension trompeuse : le fichier est en réalité au format {format}.",
+                        "Misleading extension: the file is actually {format}."),
+    "partial_ocr": ("{count} page(s) numérisée(s) sans texte : OCR nécessaire pour ces pages.",
+                    "{count} scanned page(s) without text: OCR needed for those pages."),
+    "error": ("Erreur inattendue lors de la lecture : {detail}", "Unexpected error while reading: {detail}"),
+}
+
+
+def reason_text(code: str, lang: str = "fr", **params: object) -> str:
+    """Render a failure reason in the requested language."""
+    fr, en = REASONS.get(code, REASONS["error"])
+    template = fr if lang == "fr" else en
+    try:
+        return template.format(**params)
+    except (KeyError, IndexError):
+        return template
+
+
+@dataclass
+class PasseurError(Exception):
+    """An error the user must see, with a French and an English message."""
+
+    fr: str
+    en: str
+    exit_code: int = 1
+
+    def __str__(self) -> str:  # logs are in English
+        return self.en
+
+
+def message(exc: BaseException, lang: str = "fr") -> str:
+    """Translate an exception into the message shown to the user."""
+    if isinstance(exc, PasseurError):
+        return exc.fr if lang == "fr" else exc.en
+    if lang == "fr":
+        return f"Erreur inattendue : {exc}"
+    return f"Unexpected error: {exc}"
+
+
+def embedding_model_mismatch(store_model: str, configured: str) -> PasseurError:
+    return PasseurError(
+        fr=(f"L'index a été construit avec le modèle d'embedding « {store_model} », mais le modèle "
+            f"configuré est « {configured} ». Lancez « passeur index rebuild » pour tout ré-encoder, "
+            "ou remettez l'ancien modèle dans passeur.toml."),
+        en=(f"Index was built with embedding model {store_model!r} but {configured!r} is configured; "
+            "run `passeur index rebuild`."),
+    )
+
+
+def source_not_found(path: str) -> PasseurError:
+    return PasseurError(
+        fr=f"Dossier ou fichier introuvable : {path}",
+        en=f"Path not found: {path}",
+    )
+
+
+def not_a_source(path: str) -> PasseurError:
+    return PasseurError(
+        fr=f"« {path} » n'est pas une source enregistrée (voir « passeur index status »).",
+        en=f"{path!r} is not a registered source.",
+    )
+
+
+def bad_settings(path: str, detail: str) -> PasseurError:
+    return PasseurError(
+        fr=f"Le fichier de réglages {path} est invalide : {detail}",
+        en=f"Invalid settings file {path}: {detail}",
+        exit_code=2,
+    )
+
+
+def network_blocked(host: str, port: object) -> PasseurError:
+    return PasseurError(
+        fr=(f"Connexion réseau bloquée vers {host}:{port} : Passeur ne contacte que les serveurs "
+            "configurés par l'administrateur (souveraineté des données)."),
+        en=f"Network connection to {host}:{port} blocked: not a configured host.",
+    )

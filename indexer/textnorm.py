@@ -1,0 +1,77 @@
+"""French text normalisation shared by indexing and querying.
+
+FTS5's ``unicode61 remove_diacritics 2`` folds accents but not ligatures, so
+œ/æ are folded here, at index and at query time alike. Words are reduced with
+the Snowball French stemmer (PyStemmer) so that "délibérations" finds
+"délibération".
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import Stemmer
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'", "ʼ": "'",
+                            "\u00a0": " ", "\u202f": " ", "\u2009": " "})
+_WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
+
+# Function words that carry no meaning for retrieval (folded, no accents).
+STOPWORDS = frozenset("""
+a au aux avec ce ces cet cette ceci cela ca dans de des du elle elles en et est etre sont il ils je j la le les
+leur leurs lui ma mais me mes moi mon ne nos notre nous on ou par pas pour qu que quel quelle quels quelles qui quoi
+sa se ses son sur ta te tes toi ton tu un une vos votre vous d l n s c y t m avoir ai as avons avez ont fait faire
+faut peut peux puis doit dois dont donc si plus moins tres bien comme aussi ete etait sera y est-ce combien comment
+pourquoi quand ou-est lorsque chez entre sans sous vers depuis pendant apres avant selon ainsi alors encore deja
+tout tous toute toutes autre autres meme memes quelque quelques chaque cela celle celui ceux celles ici la-bas
+""".split())
+
+
+def fold(text: str) -> str:
+    """Fold ligatures and special spaces; keeps case and accents."""
+    return text.translate(_LIGATURES)
+
+
+def strip_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+@functools.lru_cache(maxsize=1)
+def _stemmer() -> Stemmer.Stemmer:
+    stemmer = Stemmer.Stemmer("french")
+    stemmer.maxCacheSize = 100_000
+    return stemmer
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased, ligature-folded words and numbers, in order."""
+    return _WORD.findall(fold(text).lower())
+
+
+def index_terms(text: str) -> str:
+    """Text as stored in the FTS5 table: stemmed words, accents removed."""
+    ws = words(text)
+    stems = _stemmer().stemWords(ws)
+    return " ".join(strip_accents(s) for s in stems)
+
+
+def query_terms(text: str) -> list[str]:
+    """Distinct stemmed, accent-free query terms without stopwords."""
+    seen: dict[str, None] = {}
+    ws = [w for w in words(text) if strip_accents(w) not in STOPWORDS]
+    for stem in _stemmer().stemWords(ws):
+        term = strip_accents(stem)
+        if term and term not in STOPWORDS:
+            seen.setdefault(term, None)
+    return list(seen)
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 MATCH expression: any query term (bm25 ranks documents with more)."""
+    terms = query_terms(text)
+    if not terms:
+        return None
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)

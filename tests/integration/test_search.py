@@ -1,0 +1,72 @@
+"""Hybrid search through the real stores and the real embedding model."""
+
+import json
+from datetime import date
+
+import pytest
+
+from indexer.cli import main
+from indexer.search import Filters, Searcher
+from indexer.settings import Settings
+from indexer.store import Store
+from indexer.sync import Syncer
+
+
+@pytest.fixture
+def indexed(sample_folder):
+    store = Store(Settings.load())
+    sid = store.catalog.add_source(str(sample_folder), "general")
+    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    return store
+
+
+def test_figure_on_page_2_of_minutes_is_found_with_file_and_page(indexed, capsys):
+    assert main(["search", "prix du repas pour un enfant non domicilié", "--json", "-k", "3"]) == 0
+    results = json.loads(capsys.readouterr().out)["results"]
+    top = results[0]
+    assert set(top) >= {"doc_id", "path", "page", "score", "text"}
+    assert top["path"].endswith("DEL-2024-037.pdf") and top["page"] == 2 and "4,90" in top["text"]
+
+
+@pytest.mark.parametrize("mode", ["hybrid", "dense", "lexical"])
+def test_each_mode_finds_the_columbarium(indexed, mode):
+    hits = Searcher(indexed).search("tarif d'une case au columbarium", k=3, mode=mode)
+    assert hits and "columbarium" in hits[0].text.lower()
+
+
+def test_paraphrase_without_shared_words_is_found_by_dense(indexed):
+    hits = Searcher(indexed).search("quand la mairie est-elle close en été ?", k=2, mode="dense")
+    assert any("fermée le 15 août" in h.text for h in hits)
+
+
+def test_filters_apply_inside_both_retrievers(indexed):
+    s = Searcher(indexed)
+    assert s.search("congés annuels", filters=Filters(spaces=["rh"])) == []
+    assert s.lexical("congés annuels", 10, Filters(spaces=["rh"])) == []
+    assert s.dense("congés annuels", 10, Filters(spaces=["rh"])) == []
+    only_del = s.search("repas", k=10, filters=Filters(types=["deliberation"]))
+    assert only_del and {h.doc_type for h in only_del} == {"deliberation"}
+    dated = s.search("repas", k=10, filters=Filters(since=date(2024, 6, 1), until=date(2024, 6, 30)))
+    assert dated and all("2024-06" in h.doc_date for h in dated)
+
+
+def test_results_are_diverse_across_documents(indexed, passeur_home):
+    (passeur_home / "passeur.toml").write_text("[search]\nmax_per_document = 1\n", encoding="utf-8")
+    hits = Searcher(Store(Settings.load())).search("euros", k=10)
+    assert len({h.doc_id for h in hits}) == len(hits) >= 2
+
+
+def test_reader_process_sees_vectors_added_by_another_writer(indexed, make):
+    reader = Store(Settings.load())
+    searcher = Searcher(reader)
+    assert not any("piscine" in h.text for h in searcher.search("horaires de la piscine", k=5, mode="dense"))
+    make.text("piscine.txt", "Piscine municipale\n\nLa piscine est ouverte de 9 h à 19 h tous les jours.")
+    writer = Store(Settings.load())
+    Syncer(writer).sync_all()
+    hits = searcher.search("horaires de la piscine", k=3, mode="dense")
+    assert any("piscine est ouverte" in h.text for h in hits)
+
+
+def test_no_result_message_in_french(capsys):
+    assert main(["search", "tarifs de la cantine"]) == 0  # nothing indexed yet
+    assert "Aucun passage trouvé" in capsys.readouterr().out

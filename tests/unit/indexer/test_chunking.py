@@ -1,0 +1,84 @@
+import pytest
+
+from indexer.chunking import chunk_pages, split_sentences
+from indexer.readers.base import Block, Page
+
+
+def page(number: int, *lines: str) -> Page:
+    return Page(number=number, label=str(number), blocks=[Block(line) for line in lines])
+
+
+@pytest.mark.parametrize("text, whole", [
+    ("Conformément à l'art. 3 du règlement. La suite est ici.", "l'art. 3 du règlement"),
+    ("Vu la délibération n° 2023-045 du 12 mars. Le conseil décide.", "n° 2023-045 du 12 mars"),
+    ("La séance du 3 févr. 2024 est ouverte. Elle se tient en mairie.", "3 févr. 2024 est ouverte"),
+    ("Le rapporteur est M. Durand. Il présente le projet.", "M. Durand"),
+    ("Vu l'article L. 2121-29 du CGCT. Le conseil délibère.", "L. 2121-29 du CGCT"),
+    ("Mme Castaing ouvre la séance, cf. p. 4 du rapport. Les élus votent.", "cf. p. 4 du rapport"),
+])
+def test_sentences_never_split_inside_french_abbreviations(text, whole):
+    sentences = split_sentences(text)
+    assert len(sentences) == 2, sentences
+    assert whole in sentences[0]
+
+
+def test_sentences_split_on_real_boundaries():
+    assert split_sentences("Premier point. Deuxième point ! Troisième ? Oui.") == [
+        "Premier point.", "Deuxième point !", "Troisième ?", "Oui."]
+
+
+def test_chunks_follow_articles_and_keep_pages():
+    pages = [
+        page(1, "Objet : tarifs de la restauration scolaire",
+             "Vu le code général des collectivités territoriales, notamment l'article L. 2121-29 ;",
+             "Considérant la hausse du coût des denrées alimentaires constatée en 2024 ;",
+             "Après en avoir délibéré, le conseil municipal",
+             "DÉCIDE :",
+             "Article 1er",
+             "Le tarif du repas est fixé à 3,45 € pour les enfants résidents de la commune."),
+        page(2, "Article 2",
+             "Le tarif du repas est fixé à 4,90 € pour les enfants non résidents de la commune."),
+    ]
+    chunks = list(chunk_pages(pages, target=60, max_words=120, min_words=3))
+    by_text = {c.text: c for c in chunks}
+    art1 = next(c for c in chunks if "3,45" in c.text)
+    art2 = next(c for c in chunks if "4,90" in c.text)
+    assert art1.page_start == 1 and art2.page_start == 2
+    assert "4,90" not in art1.text and "3,45" not in art2.text
+    assert art1.section.startswith("Article 1")
+    assert art2.section.startswith("Article 2")
+    assert "Vu le code" not in art1.text  # the preamble and the operative part are separate chunks
+    assert len(by_text) == len(chunks)
+
+
+def test_no_chunk_crosses_a_page_and_none_exceeds_the_hard_limit():
+    long_para = " ".join(f"Phrase numéro {i} du texte, avec M. Durand et l'art. {i}." for i in range(200))
+    pages = [page(1, long_para), page(2, long_para)]
+    chunks = list(chunk_pages(pages, target=50, max_words=80, min_words=5))
+    assert {c.page_start for c in chunks} == {1, 2}
+    assert all(c.page_start == c.page_end for c in chunks)
+    assert all(c.n_words <= 80 for c in chunks)
+    for c in chunks:  # every chunk ends at a sentence end
+        assert c.text.endswith("."), c.text[-40:]
+
+
+def test_running_headers_and_page_numbers_are_dropped():
+    pages = [page(i, "Commune de Valmoreau — Conseil municipal", f"Texte propre à la page {i} sur les subventions.",
+                  f"page {i} / 5") for i in range(1, 6)]
+    chunks = list(chunk_pages(pages, target=80, min_words=1))
+    later = [c for c in chunks if c.page_start >= 4]
+    assert later and all("Commune de Valmoreau" not in c.text for c in later)
+    assert all("page 4 / 5" not in c.text for c in chunks)
+
+
+def test_embed_text_carries_title_and_section():
+    chunks = list(chunk_pages([page(1, "Article 3 - Télétravail", "Deux jours par semaine au plus.")],
+                              target=50, min_words=1))
+    text = chunks[0].embed_text("Règlement intérieur du personnel")
+    assert text.startswith("Règlement intérieur du personnel — Article 3 - Télétravail")
+
+
+def test_pdf_line_hyphenation_is_undone():
+    chunks = list(chunk_pages([page(1, "La rému-", "nération des agents est versée mensuellement.")],
+                              target=50, min_words=1))
+    assert "rémunération" in chunks[0].text

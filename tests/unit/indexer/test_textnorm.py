@@ -1,0 +1,28 @@
+import pytest
+
+from indexer import textnorm
+
+
+@pytest.mark.parametrize("a, b", [
+    ("délibérations", "Délibération"),
+    ("cœur", "coeur"),
+    ("ŒUVRE", "oeuvres"),
+    ("congés", "conges"),
+    ("Télétravail", "teletravail"),
+])
+def test_index_and_query_terms_meet(a, b):
+    assert textnorm.index_terms(a) == textnorm.index_terms(b)
+    assert textnorm.query_terms(b)[0] in textnorm.index_terms(a).split()
+
+
+def test_query_drops_stopwords_and_quotes_terms():
+    q = textnorm.fts_query("Quel est le tarif de la cantine ?")
+    assert q == '"tarif" OR "cantin"'
+
+
+def test_query_of_only_stopwords_is_none():
+    assert textnorm.fts_query("de la et le") is None
+
+
+def test_numbers_survive():
+    assert "2024" in textnorm.index_terms("n° 2024-037").split()
