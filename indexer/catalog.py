@@ -152,6 +152,15 @@ class Catalog:
             f"WHERE c.id IN ({marks})", ids).fetchall()
         return {r["id"]: r for r in rows}
 
+    def term_frequencies(self, terms: list[str]) -> tuple[dict[str, int], int]:
+        """Number of passages containing each (stemmed) term, and the number of passages."""
+        if not terms:
+            return {}, 0
+        marks = ",".join("?" for _ in terms)
+        rows = self.conn.execute(f"SELECT term, doc FROM chunks_fts_vocab WHERE term IN ({marks})", terms)
+        total = self.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+        return {r[0]: r[1] for r in rows}, total
+
     # -- reports --------------------------------------------------------------
     def counts(self) -> dict[str, int]:
         out = {"sources": self.conn.execute("SELECT COUNT(*) FROM sources").fetchone()[0]}

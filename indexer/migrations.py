@@ -68,7 +68,12 @@ def m001_initial() -> str:
     """
 
 
-MIGRATIONS: list[Callable[[], str]] = [m001_initial]
+def m002_fts_vocabulary() -> str:
+    """Document frequency of every indexed term (for the "not found" decision)."""
+    return "CREATE VIRTUAL TABLE chunks_fts_vocab USING fts5vocab('chunks_fts', 'row')"
+
+
+MIGRATIONS: list[Callable[[], str]] = [m001_initial, m002_fts_vocabulary]
 
 
 def migrate(conn: sqlite3.Connection) -> int:

@@ -70,6 +70,7 @@ class Hit:
     space: str
     unit: str = "page"
     ranks: dict[str, int] = field(default_factory=dict)
+    scores: dict[str, float] = field(default_factory=dict)  # raw score per retriever (dense: cosine)
 
     def to_json(self) -> dict[str, Any]:
         return {"doc_id": self.doc_id, "path": self.path, "page": self.page, "score": round(self.score, 6),
@@ -81,6 +82,7 @@ class Searcher:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.settings = store.settings.search
+        self.last_rankings: dict[str, list[tuple[str, float]]] = {}
 
     def lexical(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
         match = textnorm.fts_query(query)
@@ -112,10 +114,13 @@ class Searcher:
         weights = {"lexical": self.settings.lexical_weight, "dense": self.settings.dense_weight}
         fused: dict[str, float] = {}
         ranks: dict[str, dict[str, int]] = {}
+        raw: dict[str, dict[str, float]] = {}
         for name, ranking in rankings.items():
-            for rank, (cid, _score) in enumerate(ranking, start=1):
+            for rank, (cid, score) in enumerate(ranking, start=1):
                 fused[cid] = fused.get(cid, 0.0) + weights[name] / (self.settings.rrf_k + rank)
                 ranks.setdefault(cid, {})[name] = rank
+                raw.setdefault(cid, {})[name] = score
+        self.last_rankings = rankings
         order = sorted(fused, key=lambda c: -fused[c])
         rows = self.store.catalog.chunk_rows(order[: n * 2])
         hits: list[Hit] = []
@@ -136,7 +141,7 @@ class Searcher:
                             page=row["page_start"], page_label=row["page_label"] or str(row["page_start"]),
                             section=row["section"] or "", text=row["text"], score=fused[cid],
                             doc_type=row["doc_type"] or "", doc_date=row["doc_date"] or "", space=row["space"],
-                            unit=row["unit"] or "page", ranks=ranks.get(cid, {})))
+                            unit=row["unit"] or "page", ranks=ranks.get(cid, {}), scores=raw.get(cid, {})))
             if len(hits) >= k:
                 break
         return hits

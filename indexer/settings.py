@@ -101,11 +101,39 @@ class SearchSettings:
 
 
 @dataclass
+class LLMSettings:
+    backend: str = "embedded"
+    """``embedded`` (llama.cpp in-process, default, offline), ``ollama`` (server) or ``none`` (search only)."""
+    max_tokens: int = 320
+    """Longest answer, in tokens."""
+    temperature: float = 0.1
+    """Sampling temperature (low: factual answers)."""
+    n_ctx: int = 4096
+    """Context window of the embedded model, in tokens."""
+    passages: int = 5
+    """Passages given to the model."""
+    passage_words: int = 140
+    """Longest passage given to the model, in words."""
+    min_coverage: float = 0.45
+    """Below this share of the question's (IDF-weighted) words found in the passages, and below
+    ``min_dense`` similarity, the answer is "not found" without calling the model."""
+    min_dense: float = 0.55
+    """Cosine similarity of the best passage above which retrieval is trusted even with few shared words."""
+
+
+@dataclass
 class Settings:
     index: IndexSettings = field(default_factory=IndexSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
     ollama: OllamaSettings = field(default_factory=OllamaSettings)
     search: SearchSettings = field(default_factory=SearchSettings)
+    llm: LLMSettings = field(default_factory=LLMSettings)
+    profiles: dict = field(default_factory=lambda: {
+        "agent": ["general"], "rh": ["general", "rh"], "juridique": ["general", "juridique"],
+        "admin": ["general", "rh", "juridique"]})
+    """Profile name -> spaces it may read."""
+    default_profile: str = "agent"
+    """Profile used when none is given."""
     allowed_hosts: list[str] = field(default_factory=list)
     """Extra hosts (besides the Ollama host) Passeur may connect to. Empty: none."""
     home: Path = field(default_factory=data_dir)

@@ -1,0 +1,238 @@
+"""The Qt-free answering service shared by the CLI and the desktop app.
+
+``AnswerService.ask(question, history, filters, profile) -> Answer``: retrieve
+(within the profile's spaces), decide whether the passages can answer at all,
+ask the LLM with numbered passages, then validate what it wrote. Without a
+model (``--no-llm``, backend ``none``, or the model unavailable) it answers in
+search-only mode: the best passages with their matching sentence.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import errors, grounding, prompt
+from .llm.base import LLM, LLMUnavailable
+from .search import Filters, Hit, Searcher
+from .settings import Settings
+from .store import Store
+
+log = logging.getLogger(__name__)
+
+AI_NOTICE = ("Réponse générée par IA à partir des documents cités — vérifiez avant tout usage. "
+             "/ AI-generated answer based on the cited documents — check before any use.")
+NOT_FOUND = prompt.NOT_FOUND_TEXT
+_FOLLOW_UP = re.compile(r"^(et|mais|aussi|pour|qu'en est-il|et si|dans ce cas|alors|ou)\b", re.IGNORECASE)
+
+
+@dataclass
+class Citation:
+    n: int
+    doc_id: str
+    path: str
+    page: int
+    page_label: str
+    passage: str
+    span: tuple[int, int]
+    title: str
+    doc_type: str
+    doc_date: str
+    chunk_id: str
+    unit: str = "page"
+
+    @classmethod
+    def from_hit(cls, n: int, hit: Hit, query: str) -> "Citation":
+        return cls(n=n, doc_id=hit.doc_id, path=hit.path, page=hit.page, page_label=hit.page_label,
+                   passage=hit.text, span=grounding.best_span(hit.text, query), title=hit.title,
+                   doc_type=hit.doc_type, doc_date=hit.doc_date, chunk_id=hit.chunk_id, unit=hit.unit)
+
+    def to_json(self) -> dict:
+        return {"n": self.n, "doc_id": self.doc_id, "path": self.path, "page": self.page,
+                "passage": self.passage, "span": list(self.span), "title": self.title,
+                "page_label": self.page_label, "doc_type": self.doc_type, "date": self.doc_date}
+
+
+@dataclass
+class Answer:
+    question: str
+    text: str
+    status: str  # answered | not_found | search_only
+    citations: list[Citation] = field(default_factory=list)
+    passages: list[Citation] = field(default_factory=list)  # every passage shown to the model / the user
+    warnings: list[dict] = field(default_factory=list)
+    model: str | None = None
+    timings: dict = field(default_factory=dict)
+    standalone_question: str = ""
+    profile: str = ""
+
+    @property
+    def ai_generated(self) -> bool:
+        return self.status == "answered"
+
+    @property
+    def notice(self) -> str:
+        return AI_NOTICE if self.ai_generated else ""
+
+    def to_json(self) -> dict:
+        return {"status": self.status, "answer": self.text,
+                "citations": [c.to_json() for c in self.citations],
+                "passages": [c.to_json() for c in self.passages],
+                "warnings": self.warnings, "model": self.model, "timings": self.timings,
+                "ai_generated": self.ai_generated, "notice": self.notice,
+                "standalone_question": self.standalone_question, "profile": self.profile}
+
+
+TokenCallback = Callable[[str], None]
+
+
+class AnswerService:
+    def __init__(self, settings: Settings | None = None, store: Store | None = None, llm: LLM | None = None,
+                 llm_backend: str | None = None, llm_model: str | None = None) -> None:
+        self.settings = settings or Settings.load()
+        self.store = store or Store(self.settings)
+        self.searcher = Searcher(self.store)
+        self._llm = llm
+        self._llm_backend = llm_backend
+        self._llm_model = llm_model
+
+    # -- model --------------------------------------------------------------------
+    @property
+    def llm_backend(self) -> str:
+        return self._llm_backend or self.settings.llm.backend
+
+    def llm(self) -> LLM:
+        if self._llm is None:
+            from .llm.factory import get_llm
+
+            self._llm = get_llm(self.settings, self._llm_backend, self._llm_model)
+        return self._llm
+
+    # -- rights ---------------------------------------------------------------------
+    def spaces_for(self, profile: str | None) -> list[str]:
+        name = profile or self.settings.default_profile
+        spaces = self.settings.profiles.get(name)
+        if spaces is None:
+            raise errors.PasseurError(fr=f"Profil inconnu « {name} ».", en=f"unknown profile {name!r}")
+        return list(spaces)
+
+    def _filters(self, filters: Filters | None, profile: str | None) -> Filters:
+        allowed = self.spaces_for(profile)
+        f = filters or Filters()
+        spaces = allowed if f.spaces is None else [s for s in f.spaces if s in allowed]
+        return Filters(spaces=spaces, types=f.types, since=f.since, until=f.until)
+
+    # -- follow-ups -------------------------------------------------------------------
+    def standalone(self, question: str, history: list[tuple[str, str]] | None, use_llm: bool) -> str:
+        if not history:
+            return question
+        if use_llm:
+            try:
+                text = "".join(self.llm().stream_chat(prompt.condense_messages(question, history),
+                                                      max_tokens=80, temperature=0.0)).strip()
+                text = text.splitlines()[0].strip(" «»\"") if text else ""
+                if 3 <= len(text.split()) <= 60:
+                    return text
+            except LLMUnavailable:
+                pass
+        if len(question.split()) < 9 or _FOLLOW_UP.match(question.strip()):
+            return f"{history[-1][0]} {question}"
+        return question
+
+    # -- the service --------------------------------------------------------------------
+    def ask(self, question: str, history: list[tuple[str, str]] | None = None, filters: Filters | None = None,
+            profile: str | None = None, on_token: TokenCallback | None = None, no_llm: bool = False) -> Answer:
+        t0 = time.perf_counter()
+        cfg = self.settings.llm
+        use_llm = not no_llm and self.llm_backend != "none"
+        query = self.standalone(question, history, use_llm)
+        t_condense = time.perf_counter()
+        flt = self._filters(filters, profile)
+        hits = self.searcher.search(query, k=max(cfg.passages, 8), filters=flt)
+        t_search = time.perf_counter()
+        answer = Answer(question=question, text="", status="not_found", standalone_question=query,
+                        profile=profile or self.settings.default_profile)
+        shown = hits[: cfg.passages]
+        answer.passages = [Citation.from_hit(n, h, query) for n, h in enumerate(shown, start=1)]
+        answer.timings = {"condense_ms": _ms(t0, t_condense), "retrieval_ms": _ms(t_condense, t_search)}
+
+        if not hits or self._weak(query, shown):
+            answer.text = NOT_FOUND
+            answer.timings["total_ms"] = _ms(t0, time.perf_counter())
+            return answer
+
+        if not use_llm:
+            return self._search_only(answer, t0)
+        try:
+            llm = self.llm()
+            llm.available()
+        except LLMUnavailable as exc:
+            answer.warnings.append({"code": "llm_unavailable", "message": exc.fr, "message_en": exc.en})
+            return self._search_only(answer, t0)
+
+        messages = prompt.build_messages(question if not history else query, shown, history,
+                                         max_words=cfg.passage_words)
+        t_prompt = time.perf_counter()
+        pieces: list[str] = []
+        first = None
+        try:
+            for piece in llm.stream_chat(messages, max_tokens=cfg.max_tokens, temperature=cfg.temperature):
+                if first is None:
+                    first = time.perf_counter()
+                pieces.append(piece)
+                if on_token:
+                    on_token(piece)
+        except LLMUnavailable as exc:
+            answer.warnings.append({"code": "llm_unavailable", "message": exc.fr, "message_en": exc.en})
+            return self._search_only(answer, t0)
+        t_end = time.perf_counter()
+        raw = "".join(pieces).strip()
+        answer.model = llm.name
+        answer.timings.update({
+            "prompt_ms": _ms(t_search, t_prompt),
+            "first_token_ms": _ms(t_prompt, first or t_end),
+            "generation_ms": _ms(t_prompt, t_end),
+            "pieces": len(pieces),
+        })
+        if _says_not_found(raw):
+            answer.text = NOT_FOUND
+            answer.status = "not_found"
+            answer.timings["total_ms"] = _ms(t0, time.perf_counter())
+            return answer
+        checked = grounding.check_answer(raw, [h.text for h in shown])
+        answer.text = checked.text
+        answer.status = "answered"
+        answer.citations = [answer.passages[n - 1] for n in checked.cited]
+        answer.warnings += [w.to_json() for w in checked.warnings]
+        answer.timings["total_ms"] = _ms(t0, time.perf_counter())
+        return answer
+
+    def _weak(self, query: str, hits: list[Hit]) -> bool:
+        terms = grounding.textnorm.query_terms(query)
+        df, n = self.store.catalog.term_frequencies(terms)
+        ev = grounding.evidence(query, [f"{h.title} {h.section} {h.text}" for h in hits], df, n)
+        top_dense = max((h.scores.get("dense", 0.0) for h in hits), default=0.0)
+        return grounding.retrieval_is_weak(ev, top_dense, min_coverage=self.settings.llm.min_coverage,
+                                           min_dense=self.settings.llm.min_dense)
+
+    def _search_only(self, answer: Answer, t0: float) -> Answer:
+        answer.status = "search_only"
+        answer.text = ("Mode recherche seule : voici les passages les plus proches de votre question. "
+                       "/ Search-only mode: the closest passages.")
+        answer.citations = list(answer.passages)
+        answer.timings["total_ms"] = _ms(t0, time.perf_counter())
+        return answer
+
+
+def _says_not_found(text: str) -> bool:
+    low = text.lower()
+    return ("pas trouvé cette information" in low or "n'ai pas trouvé" in low
+            or "ne contiennent pas" in low and len(text) < 200)
+
+
+def _ms(a: float, b: float) -> float:
+    return round((b - a) * 1000, 1)
+

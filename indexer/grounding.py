@@ -1,0 +1,165 @@
+"""Grounding enforced by the app, not hoped from the model.
+
+- :func:`retrieval_is_weak` decides, before any LLM call, that the passages do
+  not answer (the distinctive words of the question are absent from them).
+- :func:`check_answer` parses ``[n]`` citations, removes and flags those that
+  point to no passage, flags sentences without a citation, and checks every
+  figure and date of the answer against the cited passages.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from . import textnorm
+from .chunking import split_sentences
+
+_CITE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+_SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ«\"(])")
+# Figures worth checking: amounts, percentages, decimals, long numbers, act numbers, dates.
+_FIGURE = re.compile(
+    r"\b\d{1,3}(?:[  \u202f]\d{3})+(?:,\d+)?\b"  # 1 248 600,00
+    r"|\b\d+(?:[.,]\d+)+\b"  # 3,45 / 3.45 / 12.03.2024
+    r"|\b\d{4}-\d{2,4}\b"  # 2024-037
+    r"|\b\d+\b"  # plain integers (filtered below)
+)
+
+
+@dataclass
+class GroundingWarning:
+    code: str  # invalid_citation | uncited_sentence | unsupported_figure | no_citation
+    fr: str
+    en: str
+    detail: str = ""
+
+    def to_json(self) -> dict:
+        return {"code": self.code, "message": self.fr, "message_en": self.en, "detail": self.detail}
+
+
+@dataclass
+class Checked:
+    text: str
+    cited: list[int]  # valid passage numbers, in order of first use
+    warnings: list[GroundingWarning] = field(default_factory=list)
+
+
+def normalise_figure(fig: str) -> str:
+    f = re.sub(r"[  \u202f]", "", fig)
+    return f.replace(",", ".")
+
+
+def figures(text: str) -> list[str]:
+    """Figures of a text worth checking (not citation markers, not tiny integers)."""
+    clean = _CITE.sub(" ", text)
+    out = []
+    for m in _FIGURE.finditer(clean):
+        fig = m.group(0)
+        if re.fullmatch(r"\d+", fig) and int(fig) < 10:
+            continue  # "2 jours", "article 3": too common to check meaningfully
+        out.append(fig)
+    return out
+
+
+def _figure_set(texts: list[str]) -> set[str]:
+    found = set()
+    for t in texts:
+        for m in _FIGURE.finditer(t):
+            found.add(normalise_figure(m.group(0)))
+    return found
+
+
+def check_answer(answer: str, passages: list[str]) -> Checked:
+    warnings: list[GroundingWarning] = []
+    n_max = len(passages)
+    cited: list[int] = []
+
+    def fix(m: re.Match) -> str:
+        nums = [int(x) for x in re.split(r"\s*[,;]\s*", m.group(1))]
+        good = [n for n in nums if 1 <= n <= n_max]
+        for n in nums:
+            if n not in good:
+                warnings.append(GroundingWarning(
+                    "invalid_citation",
+                    f"Citation [{n}] supprimée : elle ne correspond à aucun passage fourni.",
+                    f"Citation [{n}] removed: no such passage.", str(n)))
+        for n in good:
+            if n not in cited:
+                cited.append(n)
+        return "".join(f"[{n}]" for n in good)
+
+    text = _CITE.sub(fix, answer).strip()
+    text = re.sub(r"\s+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", text))
+
+    sentences = [s for s in _SENTENCE.split(text) if s.strip()]
+    for s in sentences:
+        body = _CITE.sub("", s).strip()
+        if len(body.split()) >= 4 and not _CITE.search(s):
+            warnings.append(GroundingWarning("uncited_sentence", "Phrase sans source : à vérifier.",
+                                     "Sentence without a citation.", body[:200]))
+    # Figures: each must appear in a passage that its sentence cites (else in any cited passage).
+    for s in sentences:
+        nums = [int(x) for m in _CITE.finditer(s) for x in re.split(r"\s*[,;]\s*", m.group(1))]
+        local = [passages[n - 1] for n in nums if 1 <= n <= n_max] or [passages[n - 1] for n in cited]
+        known = _figure_set(local)
+        for fig in figures(s):
+            if normalise_figure(fig) not in known:
+                warnings.append(GroundingWarning(
+                    "unsupported_figure",
+                    f"Chiffre ou date « {fig} » introuvable dans les passages cités : à vérifier.",
+                    f"Figure {fig!r} not found in the cited passages.", fig))
+    if not cited and sentences:
+        warnings.append(GroundingWarning("no_citation", "Réponse sans aucune citation : à vérifier dans les sources.",
+                                 "Answer has no citation."))
+    return Checked(text=text, cited=cited, warnings=warnings)
+
+
+@dataclass
+class Evidence:
+    coverage: float  # IDF-weighted share of the question's terms present in the passages (together)
+    best_single: float  # the same share within the single best passage
+    missing: list[str]  # question terms absent from every passage
+    absent_from_index: list[str]  # question terms that appear nowhere in the index
+
+
+def evidence(question: str, passages: list[str], df: dict[str, int], n_docs: int) -> Evidence:
+    terms = textnorm.query_terms(question)
+    if not terms:
+        return Evidence(0.0, 0.0, [], [])
+    weights = {t: math.log(1 + (n_docs + 1) / (df.get(t, 0) + 0.5)) for t in terms}
+    total = sum(weights.values())
+    per_passage = [set(textnorm.index_terms(p).split()) for p in passages]
+    present = set().union(*per_passage) if per_passage else set()
+    got = sum(w for t, w in weights.items() if t in present)
+    best = max((sum(w for t, w in weights.items() if t in terms_p) for terms_p in per_passage), default=0.0)
+    missing = [t for t in terms if t not in present]
+    absent = [t for t in missing if df.get(t, 0) == 0]
+    return Evidence(got / total, best / total, missing, absent)
+
+
+def retrieval_is_weak(ev: Evidence, top_dense: float, *, min_coverage: float, min_dense: float) -> bool:
+    """No LLM call when the passages clearly miss the question."""
+    if ev.coverage < min_coverage and top_dense < min_dense:
+        return True
+    if ev.absent_from_index and top_dense < min_dense:
+        return True
+    return False
+
+
+def best_span(passage: str, query: str) -> tuple[int, int]:
+    """Character span of the passage's sentence sharing most terms with the query (for highlighting)."""
+    q = set(textnorm.query_terms(query))
+    best, best_score = (0, min(len(passage), 300)), -1.0
+    start = 0
+    for piece in split_sentences(passage):
+        idx = passage.find(piece, start)
+        if idx < 0:
+            continue
+        terms = set(textnorm.index_terms(piece).split())
+        score = len(q & terms) / (1 + 0.01 * len(piece))
+        if score > best_score:
+            best, best_score = (idx, idx + len(piece)), score
+        start = idx + len(piece)
+    return best
+

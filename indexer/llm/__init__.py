@@ -1,0 +1,1 @@
+"""Local LLM backends (embedded llama.cpp, Ollama), chosen from settings."""

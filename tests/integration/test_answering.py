@@ -1,0 +1,123 @@
+"""The answering service over the real store, with a scripted LLM (the real model has its own tests)."""
+
+import pytest
+
+from indexer.answering import NOT_FOUND, AnswerService
+from indexer.llm.base import LLMUnavailable
+from indexer.search import Filters
+from indexer.settings import Settings
+from indexer.store import Store
+from indexer.sync import Syncer
+
+
+class ScriptedLLM:
+    name = "scripted"
+
+    def __init__(self, reply="", fail=None):
+        self.reply = reply
+        self.fail = fail
+        self.calls = []
+
+    def available(self):
+        if self.fail:
+            raise self.fail
+
+    def list_models(self):
+        return ["scripted"]
+
+    def stream_chat(self, messages, *, max_tokens=512, temperature=0.1):
+        self.calls.append(messages)
+        reply = self.reply(messages) if callable(self.reply) else self.reply
+        for word in reply.split(" "):
+            yield word + " "
+
+
+@pytest.fixture
+def store(sample_folder):
+    s = Store(Settings.load())
+    general = s.catalog.add_source(str(sample_folder), "general")
+    rh = s.catalog.add_source(str(sample_folder / "rh"), "rh")
+    for sid in (rh, general):
+        Syncer(s).sync_source(next(x for x in s.catalog.sources() if x["id"] == sid))
+    return s
+
+
+def service(store, llm):
+    return AnswerService(store.settings, store=store, llm=llm)
+
+
+def test_answer_with_valid_and_invalid_citations(store):
+    llm = ScriptedLLM("Le repas d'un enfant non domicilié coûte 4,90 euros [1]. Voir aussi [9].")
+    tokens = []
+    a = service(store, llm).ask("Combien coûte le repas pour un enfant non domicilié ?", on_token=tokens.append)
+    assert a.status == "answered" and a.ai_generated and "vérifiez" in a.notice
+    assert "".join(tokens).strip().startswith("Le repas")
+    assert "[9]" not in a.text and [c.n for c in a.citations] == [1]
+    assert a.citations[0].path.endswith("DEL-2024-037.pdf") and a.citations[0].page == 2
+    assert {w["code"] for w in a.warnings} == {"invalid_citation"}
+    assert a.model == "scripted" and a.timings["first_token_ms"] >= 0
+    prompt = llm.calls[0][-1].content
+    assert "[1] Délibération n° 2024-037" in prompt and "Question : Combien coûte" in prompt
+
+
+def test_invented_figure_is_flagged(store):
+    llm = ScriptedLLM("Le repas d'un enfant non domicilié coûte 5,20 euros [1].")
+    a = service(store, llm).ask("Combien coûte le repas pour un enfant non domicilié ?")
+    assert [w["detail"] for w in a.warnings if w["code"] == "unsupported_figure"] == ["5,20"]
+
+
+def test_weak_retrieval_is_not_found_without_calling_the_model(store):
+    llm = ScriptedLLM("Le tarif de la patinoire est de 3 euros [1].")
+    a = service(store, llm).ask("Quels sont les horaires de la patinoire olympique de hockey ?")
+    assert a.status == "not_found" and a.text == NOT_FOUND and llm.calls == []
+    assert not a.ai_generated
+
+
+def test_model_saying_not_found_gives_not_found(store):
+    llm = ScriptedLLM(NOT_FOUND)
+    a = service(store, llm).ask("Combien coûte une concession trentenaire au cimetière ?")
+    assert a.status == "not_found" and a.citations == []
+
+
+@pytest.mark.parametrize("failure", [
+    LLMUnavailable(fr="Le serveur Ollama (http://127.0.0.1:11434) ne répond pas.", en="down"),
+])
+def test_model_down_falls_back_to_search_only(store, failure):
+    a = service(store, ScriptedLLM(fail=failure)).ask("Combien coûte une concession trentenaire ?")
+    assert a.status == "search_only" and a.citations
+    assert a.warnings[0]["message"].startswith("Le serveur Ollama")
+    assert "450 euros" in a.citations[0].passage
+
+
+def test_no_llm_mode_highlights_the_matching_sentence(store):
+    llm = ScriptedLLM("unused")
+    a = service(store, llm).ask("Combien coûte une case de columbarium ?", no_llm=True)
+    assert a.status == "search_only" and llm.calls == []
+    first = a.citations[0]
+    s, e = first.span
+    assert "columbarium coûte 600 euros" in first.passage[s:e]
+
+
+def test_profile_limits_spaces_inside_retrieval(store):
+    llm = ScriptedLLM(lambda m: "Vingt-cinq jours [1].")
+    svc = service(store, llm)
+    agent = svc.ask("Combien de jours de congés annuels par an ?", profile="agent", no_llm=True)
+    assert all(c.path.find("/rh/") < 0 for c in agent.passages)
+    rh = svc.ask("Combien de jours de congés annuels par an ?", profile="rh", no_llm=True)
+    assert any("/rh/" in c.path for c in rh.passages)
+    # A filter cannot widen rights.
+    sneaky = svc.ask("congés annuels", profile="agent", filters=Filters(spaces=["rh"]), no_llm=True)
+    assert sneaky.passages == []
+
+
+def test_follow_up_is_condensed_with_history(store):
+    def reply(messages):
+        if "Réécris" in messages[0].content:
+            return "Combien coûte le repas pour un enfant non domicilié ?"
+        return "Il coûte 4,90 euros [1]."
+
+    llm = ScriptedLLM(reply)
+    history = [("Combien coûte le repas pour un enfant domicilié ?", "Il coûte 3,45 euros [1].")]
+    a = service(store, llm).ask("Et pour les non-résidents ?", history=history)
+    assert a.standalone_question == "Combien coûte le repas pour un enfant non domicilié ?"
+    assert a.status == "answered" and a.citations[0].page == 2

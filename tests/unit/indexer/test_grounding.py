@@ -1,0 +1,71 @@
+import pytest
+
+from indexer import grounding
+
+PASSAGES = [
+    "Le tarif du repas est fixé à 3,45 € pour les enfants résidents à compter du 1er septembre 2024.",
+    "Le marché est attribué pour un montant de 1 248 600,00 € HT à la société Bâtiments Morée SAS.",
+]
+
+
+def codes(checked):
+    return [w.code for w in checked.warnings]
+
+
+def test_valid_answer_has_no_warning():
+    c = grounding.check_answer("Un repas coûte 3,45 € pour un enfant résident [1].", PASSAGES)
+    assert c.cited == [1] and c.warnings == [] and c.text.endswith("[1].")
+
+
+def test_out_of_range_citation_is_removed_and_flagged():
+    c = grounding.check_answer("Le lot 1 est attribué pour 1 248 600,00 € HT [2][7].", PASSAGES)
+    assert "[7]" not in c.text and "[2]" in c.text
+    assert codes(c) == ["invalid_citation"] and c.cited == [2]
+
+
+def test_grouped_citations_are_parsed():
+    c = grounding.check_answer("Les deux montants sont 3,45 € et 1 248 600,00 € [1, 2].", PASSAGES)
+    assert c.cited == [1, 2] and c.warnings == [] and "[1][2]" in c.text
+
+
+def test_uncited_sentence_is_flagged():
+    c = grounding.check_answer("Un repas coûte 3,45 € [1]. Les parents paient à la fin du mois.", PASSAGES)
+    assert codes(c) == ["uncited_sentence"]
+
+
+@pytest.mark.parametrize("answer, figure", [
+    ("Un repas coûte 3,60 € [1].", "3,60"),
+    ("Le marché vaut 1 300 000,00 € HT [2].", "1 300 000,00"),
+    ("Le tarif s'applique depuis 2023 [1].", "2023"),
+])
+def test_unsupported_figures_are_flagged(answer, figure):
+    c = grounding.check_answer(answer, PASSAGES)
+    assert [w.detail for w in c.warnings if w.code == "unsupported_figure"] == [figure]
+
+
+def test_figure_must_be_in_the_cited_passage_not_another():
+    c = grounding.check_answer("Un repas coûte 3,45 € [2].", PASSAGES)
+    assert codes(c) == ["unsupported_figure"]
+
+
+def test_figure_written_differently_still_matches():
+    c = grounding.check_answer("Le montant est de 1 248 600,00 € HT [2].", PASSAGES)
+    assert c.warnings == []
+
+
+def test_answer_without_any_citation_is_flagged():
+    assert "no_citation" in codes(grounding.check_answer("Le repas coûte 3,45 €.", PASSAGES))
+
+
+def test_evidence_coverage_and_absent_terms():
+    df = {"tarif": 3, "repas": 5, "piscin": 0}
+    ev = grounding.evidence("Quel est le tarif de la piscine ?", PASSAGES, df, 100)
+    assert ev.absent_from_index == ["piscin"] and ev.coverage < 0.5
+    ev2 = grounding.evidence("Quel est le tarif du repas ?", PASSAGES, df, 100)
+    assert ev2.coverage == 1.0 and ev2.best_single == 1.0
+
+
+def test_best_span_picks_the_matching_sentence_without_splitting_abbreviations():
+    passage = "Vu l'art. L. 2121-29 du CGCT. Le tarif du repas est fixé à 3,45 €. La séance est levée."
+    a, b = grounding.best_span(passage, "tarif du repas")
+    assert passage[a:b] == "Le tarif du repas est fixé à 3,45 €."
