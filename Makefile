@@ -19,8 +19,8 @@ install: $(STAMP)
 
 # Index the sample corpus (restricted folders first: they keep their own space), then show the main job.
 index: $(STAMP)
-	$(BIN)/passeur index add $(CORPUS)/restreint/rh --space rh
-	$(BIN)/passeur index add $(CORPUS)/restreint/juridique --space juridique
+	$(BIN)/passeur index add $(CORPUS)/rh-confidentiel --space rh
+	$(BIN)/passeur index add $(CORPUS)/juridique --space juridique
 	$(BIN)/passeur index add $(CORPUS)
 
 run: index

@@ -88,7 +88,8 @@ def _bytes_bar(desc: str):
     def progress(done: int, total: int, label: str) -> None:
         nonlocal bar
         if bar is None:
-            bar = tqdm(total=total, unit="B", unit_scale=True, desc=desc, file=sys.stderr, dynamic_ncols=True)
+            bar = tqdm(total=total, unit="B", unit_scale=True, desc=desc, file=sys.stderr, dynamic_ncols=True,
+                       disable=None if total else True)
         bar.n = done
         bar.refresh()
         if done >= total:
@@ -106,7 +107,7 @@ def _progress_bar():
         nonlocal bar
         if bar is None:
             bar = tqdm(total=total, unit="fichier", desc="Indexation", file=sys.stderr,
-                       disable=total == 0, dynamic_ncols=True)
+                       disable=None if total else True, dynamic_ncols=True)
         bar.n = done
         bar.set_postfix_str(Path(path).name[:40] if path else "", refresh=False)
         bar.refresh()

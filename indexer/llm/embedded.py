@@ -7,6 +7,7 @@ examples), so a second question only pays for its own tokens.
 
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
@@ -21,6 +22,17 @@ log = logging.getLogger(__name__)
 _LOADED: dict[str, object] = {}
 _LOAD_LOCK = threading.Lock()
 LOAD_COUNT = {"n": 0}  # how many times a model was loaded in this process (tests check it stays 1)
+
+
+@atexit.register
+def _close_all() -> None:
+    """Free the models before interpreter teardown (llama.cpp's finalizer fails once modules are gone)."""
+    for llm in _LOADED.values():
+        try:
+            llm.close()
+        except Exception:  # noqa: BLE001
+            pass
+    _LOADED.clear()
 
 
 class EmbeddedLLM:
