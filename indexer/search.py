@@ -12,8 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+import re
+
 from . import textnorm
 from .store import Store
+
+
+_YEAR = re.compile(r"\b(20[0-4]\d|19[5-9]\d)\b")
 
 
 @dataclass
@@ -89,7 +94,8 @@ class Searcher:
         if not match:
             return []
         where, params = filters.sql("c")
-        sql = ("SELECT c.id, bm25(chunks_fts, 2.0, 1.0, 1.0) AS s FROM chunks_fts "
+        w = self.settings.bm25_weights
+        sql = (f"SELECT c.id, bm25(chunks_fts, {float(w[0])}, {float(w[1])}, {float(w[2])}) AS s FROM chunks_fts "
                "JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id "
                f"WHERE chunks_fts MATCH ? AND d.status = 'indexed'{where} ORDER BY s LIMIT ?")
         rows = self.store.catalog.conn.execute(sql, [match, *params, n]).fetchall()
@@ -100,6 +106,41 @@ class Searcher:
         vector = self.store.embedder.embed([query])[0]
         hits = self.store.fresh_vectors().query(vector, n, filters.chroma())
         return [(cid, 1.0 - dist) for cid, dist in hits]
+
+    def _temporal_rerank(self, query: str, order: list[str], fused: dict[str, float], rows: dict) -> list[str]:
+        """Dates matter in an archive of acts that amend acts.
+
+        A year named in the question favours passages of that year. Otherwise, among near-duplicate
+        passages of different documents (a tariff renewed each year, a FAQ re-issued), the most recent
+        document comes first: "what applies now" is the default reading of a question.
+        """
+        head = [c for c in order[:30] if c in rows]
+        if len(head) < 2:
+            return order
+        years = set(_YEAR.findall(query))
+        score = dict(fused)
+        bonus = 1.0 / (self.settings.rrf_k + 1)
+        if years:
+            for c in head:
+                r = rows[c]
+                if (r["doc_date"] or "")[:4] in years or any(y in r["text"] for y in years):
+                    score[c] += bonus
+        else:
+            terms = {c: set(textnorm.index_terms(rows[c]["text"]).split()) for c in head}
+            for i, a in enumerate(head):
+                for b in head[i + 1:]:
+                    ra, rb = rows[a], rows[b]
+                    if ra["doc_id"] == rb["doc_id"] or not ra["doc_date"] or not rb["doc_date"]:
+                        continue
+                    if ra["doc_date"] == rb["doc_date"]:
+                        continue
+                    ta, tb = terms[a], terms[b]
+                    if not (ta and tb) or len(ta & tb) < self.settings.near_duplicate * len(ta | tb):
+                        continue
+                    old, new = (a, b) if ra["doc_date"] < rb["doc_date"] else (b, a)
+                    if score[old] >= score[new]:
+                        score[new], score[old] = score[old] + 1e-6, score[new]
+        return sorted(order, key=lambda c: -score.get(c, 0.0))
 
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
                mode: str = "hybrid") -> list[Hit]:
@@ -123,6 +164,7 @@ class Searcher:
         self.last_rankings = rankings
         order = sorted(fused, key=lambda c: -fused[c])
         rows = self.store.catalog.chunk_rows(order[: n * 2])
+        order = self._temporal_rerank(query, order, fused, rows)
         hits: list[Hit] = []
         per_doc: dict[str, int] = {}
         seen_text: set[str] = set()

@@ -96,6 +96,11 @@ class SearchSettings:
     """Weight of the dense ranking in the fusion."""
     lexical_weight: float = 1.0
     """Weight of the FTS5 (bm25) ranking in the fusion."""
+    bm25_weights: list = field(default_factory=lambda: [2.0, 1.0, 1.0])
+    """FTS5 bm25 weights of the title, section and body columns."""
+    near_duplicate: float = 0.6
+    """Word overlap (Jaccard) above which two passages of different documents are versions of the same
+    text; the more recent document then ranks first unless the question names a year."""
     max_per_document: int = 3
     """At most this many passages from one document in the results (diversity)."""
 

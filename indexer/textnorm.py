@@ -69,9 +69,65 @@ def query_terms(text: str) -> list[str]:
     return list(seen)
 
 
-def fts_query(text: str) -> str | None:
-    """An FTS5 MATCH expression: any query term (bm25 ranks documents with more)."""
+def fts_query(text: str, synonyms: bool = True) -> str | None:
+    """An FTS5 MATCH expression: any query term or synonym phrase (bm25 ranks passages with more)."""
     terms = query_terms(text)
-    if not terms:
+    extra = expansions(text) if synonyms else []
+    items = terms + [e for e in extra if e not in terms]
+    if not items:
         return None
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in items)
+
+
+# Everyday words of agents mapped to the administrative wording of the documents (both ways).
+# Groups of equivalent expressions; an expression of several words is matched as a phrase.
+SYNONYM_GROUPS: list[tuple[str, ...]] = [
+    ("cantine", "restauration scolaire"),
+    ("mutuelle", "complémentaire santé", "protection sociale complémentaire"),
+    ("prévoyance", "maintien de salaire"),
+    ("ticket restaurant", "ticket resto", "titres-restaurant", "titre-restaurant"),
+    ("rtt", "réduction du temps de travail", "artt"),
+    ("cet", "compte épargne-temps", "compte épargne temps"),
+    ("arrêt maladie", "congé de maladie", "congé maladie"),
+    ("dgs", "directeur général des services"),
+    ("salle des fêtes", "salle polyvalente"),
+    ("prime", "indemnité", "régime indemnitaire"),
+    ("salaire", "rémunération", "traitement"),
+    ("vacances", "congés annuels"),
+    ("accident du travail", "accident de service"),
+    ("embauche", "recrutement"),
+    ("travail à distance", "télétravail"),
+    ("appel d'offres", "consultation"),
+    ("subvention", "aide financière"),
+    ("élu", "conseiller municipal"),
+    ("plu", "plan local d'urbanisme"),
+    ("permis de construire", "autorisation d'urbanisme"),
+    ("tarif", "prix"),
+    ("mariage", "pacs"),
+    ("formation", "cnfpt"),
+]
+
+
+def _stem_phrase(text: str) -> str:
+    return " ".join(strip_accents(s) for s in _stemmer().stemWords(words(text)))
+
+
+@functools.lru_cache(maxsize=1)
+def _synonym_index() -> dict[str, list[str]]:
+    index: dict[str, list[str]] = {}
+    for group in SYNONYM_GROUPS:
+        stems = list(dict.fromkeys(_stem_phrase(g) for g in group))
+        for s in stems:
+            index.setdefault(s, [])
+            index[s] += [o for o in stems if o != s and o not in index[s]]
+    return index
+
+
+def expansions(text: str) -> list[str]:
+    """Stemmed synonym phrases for the expressions of ``text`` found in SYNONYM_GROUPS."""
+    stemmed = " " + _stem_phrase(text) + " "
+    out: list[str] = []
+    for key, others in _synonym_index().items():
+        if f" {key} " in stemmed:
+            out += [o for o in others if o not in out]
+    return out

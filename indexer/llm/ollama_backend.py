@@ -110,8 +110,16 @@ class OllamaLLM:
 
     # -- the LLM protocol --------------------------------------------------
 
+    def _require_model(self) -> None:
+        if not self.model:
+            raise LLMUnavailable(
+                fr=("Aucun modèle Ollama n'est configuré : indiquez-le (« model ») dans la section [ollama] "
+                    "de passeur.toml, par exemple model = \"mistral\"."),
+                en="no ollama model configured ([ollama] model is empty)")
+
     def available(self) -> None:
         """Check that the server answers and that the model is pulled; raise LLMUnavailable otherwise."""
+        self._require_model()
         _, probe = self._clients()
         try:
             response = probe.get("/api/version")
@@ -147,6 +155,7 @@ class OllamaLLM:
     def stream_chat(self, messages: list[ChatMessage], *, max_tokens: int = 512,
                     temperature: float = 0.1) -> Iterator[str]:
         """Yield the answer's pieces as the server generates them."""
+        self._require_model()
         client, _ = self._clients()
         payload = [m if isinstance(m, dict) else {"role": m.role, "content": m.content} for m in messages]
         stream = None
@@ -196,7 +205,7 @@ class OllamaLLM:
         if isinstance(exc, httpx.TimeoutException):
             return LLMUnavailable(
                 fr=(f"Le serveur Ollama ({self.host}) n'a pas répondu dans le délai imparti "
-                    f"({self.timeout_s:g} s). Le modèle est peut-être en cours de chargement ou la "
+                    f"({_fr_number(self.timeout_s)} s). Le modèle est peut-être en cours de chargement ou la "
                     "machine est surchargée : réessayez dans un instant, ou augmentez « timeout_s » "
                     "dans la section [ollama] de passeur.toml."),
                 en=f"ollama {self.host} timed out after {self.timeout_s:g} s ({type(exc).__name__})")
@@ -207,9 +216,10 @@ class OllamaLLM:
             text = _plain(str(exc.error))
             if exc.status_code == 404 and "model" in text.lower() and "not found" in text.lower():
                 return self._model_missing()
+            what = (f"a refusé la demande (code {exc.status_code})" if exc.status_code > 0
+                    else "a signalé une erreur pendant la génération")
             return LLMUnavailable(
-                fr=(f"Le serveur Ollama ({self.host}) a refusé la demande (code {exc.status_code}) : "
-                    f"{text}. La recherche seule reste disponible."),
+                fr=f"Le serveur Ollama ({self.host}) {what} : {text}. La recherche seule reste disponible.",
                 en=f"ollama {self.host} error {exc.status_code} on {action}: {text}")
         if isinstance(exc, ollama.RequestError):
             return LLMUnavailable(
@@ -226,6 +236,11 @@ class OllamaLLM:
             fr=(f"Le serveur Ollama ({self.host}) ne répond pas. Vérifiez qu'il est démarré "
                 "(« ollama serve ») ou passez en mode recherche seule."),
             en=f"ollama server {self.host} unreachable: {type(exc).__name__}: {exc}")
+
+
+def _fr_number(value: float) -> str:
+    """2.5 -> "2,5" (French decimal comma)."""
+    return f"{value:g}".replace(".", ",")
 
 
 def _plain(text: str, limit: int = 200) -> str:

@@ -16,8 +16,15 @@ def test_index_and_query_terms_meet(a, b):
 
 
 def test_query_drops_stopwords_and_quotes_terms():
-    q = textnorm.fts_query("Quel est le tarif de la cantine ?")
+    q = textnorm.fts_query("Quel est le tarif de la cantine ?", synonyms=False)
     assert q == '"tarif" OR "cantin"'
+
+
+def test_everyday_words_are_expanded_to_administrative_wording():
+    q = textnorm.fts_query("Combien coûte la cantine ?")
+    assert '"restaur scolair"' in q.split(" OR ")
+    assert textnorm.expansions("mon ticket resto") == ["ticket restaur", "titr restaur"]
+    assert textnorm.expansions("le budget primitif") == []
 
 
 def test_query_of_only_stopwords_is_none():
