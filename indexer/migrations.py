@@ -76,10 +76,11 @@ def m002_fts_vocabulary() -> str:
 MIGRATIONS: list[Callable[[], str]] = [m001_initial, m002_fts_vocabulary]
 
 
-def migrate(conn: sqlite3.Connection) -> int:
-    """Apply pending migrations; returns the schema version."""
+def migrate(conn: sqlite3.Connection, migrations: list[Callable[[], str]] | None = None) -> int:
+    """Apply pending migrations (the catalogue's by default; other databases pass their own list,
+    e.g. the audit log); returns the schema version."""
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    for number, step in enumerate(MIGRATIONS, start=1):
+    for number, step in enumerate(MIGRATIONS if migrations is None else migrations, start=1):
         if number <= version:
             continue
         # One transaction per step: a crash leaves the previous version intact.
