@@ -37,8 +37,11 @@ index: model
 	$(BIN)/passeur index add $(CORPUS)/juridique --space juridique
 	$(BIN)/passeur index add $(CORPUS)
 
+# The main job: a cited answer from the embedded model; then the desktop app when a display exists.
 run: index
 	$(BIN)/passeur ask "$(QUESTION)"
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then $(BIN)/passeur app; \
+	else echo "Pas d'écran détecté : lancez « $(BIN)/passeur app » depuis une session graphique."; fi
 
 test: model
 	$(BIN)/python -m pytest

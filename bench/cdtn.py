@@ -52,6 +52,9 @@ def main() -> int:
     ap.add_argument("--modes", default="hybrid,dense,lexical")
     ap.add_argument("--keep", help="reuse/keep the index in this folder (skip re-indexing)")
     ap.add_argument("--out", default=None, help="write runs and scores to this folder")
+    ap.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                    help="override a [search] setting, e.g. --set lexical_weight=2 (repeatable)")
+    ap.add_argument("--no-baseline", action="store_true", help="skip the BM25 baseline of score.py")
     args = ap.parse_args()
 
     dataset = SHARED / "cdtn"
@@ -70,11 +73,15 @@ def main() -> int:
     mapping = write_corpus(dataset, work / "docs")
     settings = Settings.load()
     settings.search.max_per_document = 1  # document-level ranking, as the scorer expects
+    for item in args.set:
+        key, value = item.split("=", 1)
+        setattr(settings.search, key, json.loads(value))
     store = Store(settings)
     source_id = store.catalog.add_source(str(work / "docs"), "general")
     started = time.perf_counter()
     report = Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == source_id))
     index_s = time.perf_counter() - started
+    print(f"settings: {settings.search}")
     print(f"indexed: {report.added} new docs, {report.chunks} chunks, {report.pages} sections in {index_s:.0f} s "
           f"(unchanged {report.unchanged})")
 
@@ -103,8 +110,9 @@ def main() -> int:
             with open(Path(args.out) / f"run-{mode}.jsonl", "w") as fh:
                 for qid, ranked in run.items():
                     fh.write(json.dumps({"id": qid, "ranked_ids": ranked}) + "\n")
-    base = scorer.score(queries, scorer.bm25_run(scorer.load_jsonl(dataset / "corpus.jsonl"), queries))
-    results["bm25-baseline (score.py)"] = base
+    if not args.no_baseline:
+        base = scorer.score(queries, scorer.bm25_run(scorer.load_jsonl(dataset / "corpus.jsonl"), queries))
+        results["bm25-baseline (score.py)"] = base
     print(f"{'run':28s} {'nDCG@10':>8s} {'hit@10':>7s} {'MRR@10':>7s} {'hit@1':>6s} {'R@100':>6s} {'ms/q':>6s}")
     for name, s in results.items():
         print(f"{name:28s} {s['ndcg@10']:8.3f} {s['hit@10']:7.3f} {s['mrr@10']:7.3f} {s['hit@1']:6.3f} "

@@ -1,18 +1,25 @@
 """Entry point of the ``passeur`` console script.
 
-Every command is the indexer's CLI; the desktop window (issue #5) will be
-started from here, so that the Qt-free ``indexer`` never imports ``desktop``.
+``passeur`` alone or ``passeur app`` opens the desktop window (issue #5);
+every other command is the indexer's CLI. Imports are deferred so that the
+CLI never loads Qt and the window never waits for the CLI; the Qt-free
+``indexer`` never imports ``desktop``.
 """
 
 from __future__ import annotations
 
 import sys
 
-from indexer.cli import main as cli_main
-
 
 def main(argv: list[str] | None = None) -> int:
-    return cli_main(argv)
+    args = sys.argv[1:] if argv is None else list(argv)
+    if not args or args[0] == "app":
+        from desktop.app import run
+
+        return run(args[1:])
+    from indexer.cli import main as cli_main
+
+    return cli_main(args)
 
 
 if __name__ == "__main__":

@@ -9,13 +9,14 @@ search-only mode: the best passages with their matching sentence.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import errors, grounding, prompt
+from . import errors, grounding, pii, prompt
 from .llm.base import LLM, LLMUnavailable
 from .search import Filters, Hit, Searcher
 from .settings import Settings
@@ -144,8 +145,16 @@ class AnswerService:
 
     # -- the service --------------------------------------------------------------------
     def ask(self, question: str, history: list[tuple[str, str]] | None = None, filters: Filters | None = None,
-            profile: str | None = None, on_token: TokenCallback | None = None, no_llm: bool = False) -> Answer:
+            profile: str | None = None, on_token: TokenCallback | None = None, no_llm: bool = False,
+            history_profile: str | None = None) -> Answer:
+        """Answer ``question`` within ``profile``'s spaces.
+
+        ``history_profile`` is the profile under which ``history`` was written: text written under
+        wider rights never enters a narrower profile's context (it may quote a restricted passage).
+        """
         t0 = time.perf_counter()
+        if history and not set(self.spaces_for(history_profile or profile)) <= set(self.spaces_for(profile)):
+            history = None
         cfg = self.settings.llm
         use_llm = not no_llm and self.llm_backend != "none"
         query = self.standalone(question, history, use_llm)
@@ -155,7 +164,7 @@ class AnswerService:
         t_search = time.perf_counter()
         answer = Answer(question=question, text="", status="not_found", standalone_question=query,
                         profile=profile or self.settings.default_profile)
-        shown = hits[: cfg.passages]
+        shown = [self._masked(h) for h in hits[: cfg.passages]]
         answer.passages = [Citation.from_hit(n, h, query) for n, h in enumerate(shown, start=1)]
         answer.timings = {"condense_ms": _ms(t0, t_condense), "retrieval_ms": _ms(t_condense, t_search)}
 
@@ -209,6 +218,12 @@ class AnswerService:
         answer.warnings += [w.to_json() for w in checked.warnings]
         answer.timings["total_ms"] = _ms(t0, time.perf_counter())
         return answer
+
+    def _masked(self, hit: Hit) -> Hit:
+        """Personal data masked in what is shown and sent to the model, per the space's policy."""
+        if pii.policy_for(self.settings, hit.space) != "mask":
+            return hit
+        return dataclasses.replace(hit, text=pii.mask(hit.text))
 
     def _weak(self, query: str, hits: list[Hit]) -> bool:
         terms = grounding.textnorm.query_terms(query)

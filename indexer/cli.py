@@ -14,7 +14,7 @@ import threading
 from datetime import date
 from pathlib import Path
 
-from . import errors, netguard
+from . import audit_cli, errors, netguard
 from .settings import Settings
 
 log = logging.getLogger("passeur")
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--type", action="append", dest="types", help="limiter à un type de document (répétable)")
     se.add_argument("--since", type=_parse_date)
     se.add_argument("--until", type=_parse_date)
+    se.add_argument("--profile", help="profil de droits (par défaut celui de l'utilisateur)")
     ask = sub.add_parser("ask", help="poser une question : réponse citée (ou passages en mode recherche seule)")
     ask.add_argument("question")
     ask.add_argument("--json", action="store_true")
@@ -77,6 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
     mi = msub.add_parser("install", help="assembler et vérifier le modèle embarqué (une fois)")
     mi.add_argument("--wheels", action="append", default=[], help="dossier de roues déjà téléchargées")
     msub.add_parser("status", help="état du modèle embarqué")
+    audit_cli.register(sub)
     return p
 
 
@@ -158,6 +160,9 @@ def _status(store, as_json: bool) -> None:
         "by_status": {k.removeprefix("documents_"): v for k, v in counts.items() if k.startswith("documents_")},
         "failures": problems,
         "embedding_model": cat.get_meta("embedding_model") or store.model_id,
+        "personal_data": [{"path": r["path"], "space": r["space"], "found": json.loads(r["pii"])}
+                          for r in cat.conn.execute("SELECT path, space, pii FROM documents WHERE pii IS NOT NULL "
+                                                    "ORDER BY path")],
         "data_dir": str(store.settings.home),
     }
     if as_json:
@@ -174,6 +179,12 @@ def _status(store, as_json: bool) -> None:
         labels = {"failed": "en échec", "skipped": "ignorés", "needs_ocr": "à passer en OCR",
                   "pending": "en attente", "indexing": "en cours", "deleting": "en suppression"}
         print("Autres : " + ", ".join(f"{labels.get(k, k)} : {v}" for k, v in sorted(other.items())))
+    if data["personal_data"]:
+        print(f"Données personnelles détectées (nature et nombre, pour le DPO) dans "
+              f"{len(data['personal_data'])} document(s) :")
+        for d in data["personal_data"]:
+            found = ", ".join(f"{k} : {v}" for k, v in sorted(d["found"].items()))
+            print(f"  - {d['path']} (espace « {d['space']} ») — {found}")
     if problems:
         print("Fichiers à signaler :")
         for p in problems:
@@ -181,9 +192,12 @@ def _status(store, as_json: bool) -> None:
 
 
 def _search(store, args) -> None:
+    from . import rights
     from .search import Filters, Searcher
 
-    filters = Filters(spaces=args.space, types=args.types, since=args.since, until=args.until)
+    access = rights.resolve(store.settings, profile=args.profile)
+    filters = rights.restrict(Filters(spaces=args.space, types=args.types, since=args.since, until=args.until),
+                              list(access.spaces))
     hits = Searcher(store).search(args.query, k=args.k, filters=filters, mode=args.mode)
     if args.json:
         print(json.dumps({"results": [h.to_json() for h in hits]}, ensure_ascii=False, indent=1))
@@ -199,9 +213,12 @@ def _search(store, args) -> None:
 
 
 def _ask(settings: Settings, args) -> int:
+    from . import rights
     from .answering import AI_NOTICE, AnswerService
+    from .audit import AuditLog
     from .search import Filters
 
+    access = rights.resolve(settings, profile=args.profile)
     service = AnswerService(settings, llm_backend="none" if args.no_llm else args.llm, llm_model=args.model)
     filters = Filters(spaces=args.space, types=args.types, since=args.since, until=args.until)
     streamed = []
@@ -211,8 +228,9 @@ def _ask(settings: Settings, args) -> int:
             streamed.append(piece)
             print(piece, end="", flush=True)
 
-    answer = service.ask(args.question, filters=filters, profile=args.profile, on_token=on_token,
+    answer = service.ask(args.question, filters=filters, profile=access.profile, on_token=on_token,
                          no_llm=args.no_llm)
+    AuditLog(settings).record(answer, access.user, access.profile)
     if args.json:
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=1))
         return 0
@@ -313,6 +331,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(settings: Settings, args) -> int:
+    if args.command == "audit":
+        return audit_cli.run(settings, args)
     if args.command == "ask":
         return _ask(settings, args)
     if args.command == "eval":

@@ -139,12 +139,14 @@ def evidence(question: str, passages: list[str], df: dict[str, int], n_docs: int
 
 
 def retrieval_is_weak(ev: Evidence, top_dense: float, *, min_coverage: float, min_dense: float) -> bool:
-    """No LLM call when the passages clearly miss the question."""
-    if ev.coverage < min_coverage and top_dense < min_dense:
+    """No LLM call when the passages clearly miss the question: no single passage holds a fair share
+    of its distinctive words and none is close in meaning. Plausible questions whose words all occur
+    in the archive are left to the model, whose answer is then checked."""
+    if top_dense >= min_dense:
+        return False
+    if ev.best_single < min_coverage:
         return True
-    if ev.absent_from_index and top_dense < min_dense:
-        return True
-    return False
+    return bool(ev.absent_from_index) and ev.coverage < 2 * min_coverage
 
 
 def best_span(passage: str, query: str) -> tuple[int, int]:

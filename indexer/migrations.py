@@ -73,17 +73,51 @@ def m002_fts_vocabulary() -> str:
     return "CREATE VIRTUAL TABLE chunks_fts_vocab USING fts5vocab('chunks_fts', 'row')"
 
 
-MIGRATIONS: list[Callable[[], str]] = [m001_initial, m002_fts_vocabulary]
+def m003_personal_data() -> str:
+    """Kinds and counts of personal data found in each document (for the DPO); never the values."""
+    return "ALTER TABLE documents ADD COLUMN pii TEXT"
+
+
+MIGRATIONS: list[Callable[[], str]] = [m001_initial, m002_fts_vocabulary, m003_personal_data]
+
+
+def _statements(script: str) -> list[str]:
+    """Split a SQL script into complete statements (trigger bodies keep their inner semicolons)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            if buf.strip().strip(";").strip():
+                out.append(buf)
+            buf = ""
+    if buf.strip():
+        out.append(buf + ";")
+    return out
 
 
 def migrate(conn: sqlite3.Connection, migrations: list[Callable[[], str]] | None = None) -> int:
     """Apply pending migrations (the catalogue's by default; other databases pass their own list,
-    e.g. the audit log); returns the schema version."""
+    e.g. the audit log); returns the schema version.
+
+    Each step runs in one ``BEGIN IMMEDIATE`` transaction that re-reads the version first, so two
+    processes (or threads) opening a new database at once apply each step exactly once, and a crash
+    leaves the previous version intact. ``conn`` must be in autocommit mode (isolation_level=None).
+    """
+    steps = MIGRATIONS if migrations is None else migrations
     version = conn.execute("PRAGMA user_version").fetchone()[0]
-    for number, step in enumerate(MIGRATIONS if migrations is None else migrations, start=1):
+    for number, step in enumerate(steps, start=1):
         if number <= version:
             continue
-        # One transaction per step: a crash leaves the previous version intact.
-        conn.executescript(f"BEGIN; {step()}; PRAGMA user_version = {number}; COMMIT;")
-        version = number
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if number > version:
+                for statement in _statements(step()):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {number}")
+                version = number
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
     return version

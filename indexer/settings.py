@@ -119,11 +119,23 @@ class LLMSettings:
     """Passages given to the model."""
     passage_words: int = 140
     """Longest passage given to the model, in words."""
-    min_coverage: float = 0.45
-    """Below this share of the question's (IDF-weighted) words found in the passages, and below
+    min_coverage: float = 0.25
+    """Below this share of the question's (IDF-weighted) words found in the best passage, and below
     ``min_dense`` similarity, the answer is "not found" without calling the model."""
-    min_dense: float = 0.55
+    min_dense: float = 0.35
     """Cosine similarity of the best passage above which retrieval is trusted even with few shared words."""
+
+
+@dataclass
+class AuditSettings:
+    question_policy: str = "hashed"
+    """How the audit log keeps each question: ``stored`` (text, personal data masked), ``hashed`` (salted
+    SHA-256, salt in the data dir) or ``omitted``."""
+    retention_days: int = 90
+    """Audit entries and conversations older than this many days are deleted (automatically once a day,
+    and by ``passeur audit purge``)."""
+    auto_purge: bool = True
+    """Apply the retention automatically when an entry is written (at most once a day)."""
 
 
 @dataclass
@@ -138,7 +150,15 @@ class Settings:
         "admin": ["general", "rh", "juridique"]})
     """Profile name -> spaces it may read."""
     default_profile: str = "agent"
-    """Profile used when none is given."""
+    """Profile used when none is given, and the only profile of unlisted users: it must be the
+    least-privileged one."""
+    users: dict = field(default_factory=dict)
+    """OS login -> profile name, or list of profile names (the first is the default). Case-insensitive;
+    "*" matches any other login. Unlisted logins get ``default_profile`` only."""
+    pii_policy: dict = field(default_factory=dict)
+    """Space -> "keep" or "mask": personal data (NIR, IBAN, phones, e-mails, birth dates) in that space's
+    passages is masked in displayed passages and prompts. Unlisted spaces: keep."""
+    audit: AuditSettings = field(default_factory=AuditSettings)
     allowed_hosts: list[str] = field(default_factory=list)
     """Extra hosts (besides the Ollama host) Passeur may connect to. Empty: none."""
     home: Path = field(default_factory=data_dir)

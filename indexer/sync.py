@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import doctype
+from . import doctype, pii
 from .catalog import FINAL_STATUSES, ChunkRow, dumps, now_iso
 from .chunking import Chunk, chunk_pages
 from .readers import EXT_FORMAT, Page, ReadError, find_dates, read
@@ -297,7 +297,7 @@ class Syncer:
         vecs = self.store.vectors.vectors([r["id"] for r in chunks])
         space = source["space"]
         fields = {k: twin[k] for k in ("format", "title", "doc_type", "doc_date", "pages", "unit", "reason",
-                                       "reason_params", "ocr_pages", "metadata")}
+                                       "reason_params", "ocr_pages", "metadata", "pii")}
         # Warnings that depend on the file name are recomputed for the copy's name.
         warnings = [w for w in json.loads(twin["warnings"] or "[]") if w[0] != "wrong_extension"]
         claimed = EXT_FORMAT.get(Path(info.path).suffix.lower())
@@ -378,6 +378,7 @@ class Syncer:
         chunks = chunk_pages(counted(itertools.chain([first], pages)), target=idx.chunk_words,
                              max_words=idx.chunk_max_words, min_words=idx.chunk_min_words)
         n_chunks = 0
+        pii_found: dict[str, int] = {}  # kind -> count, for the DPO; never the values
         embedder = self.store.embedder
         while True:
             batch: list[Chunk] = list(itertools.islice(chunks, idx.embed_batch))
@@ -388,6 +389,9 @@ class Syncer:
                              ch.section, ch.text, space, doc_type, date_num) for ch in batch]
             self._write_batch(rows, title, info.path, vectors)
             n_chunks += len(batch)
+            for ch in batch:
+                for kind, count in pii.summary(ch.text).items():
+                    pii_found[kind] = pii_found.get(kind, 0) + count
 
         warnings = list(doc.warnings)
         if ocr_pages and n_chunks:
@@ -401,9 +405,9 @@ class Syncer:
                 self.catalog.set_meta(c, "embedding_model", self.store.model_id)
         with self.catalog.tx() as c:
             c.execute("UPDATE documents SET status = ?, reason = ?, warnings = ?, chunks = ?, ocr_pages = ?, "
-                      "pages = ?, indexed_at = ? WHERE id = ?",
+                      "pages = ?, indexed_at = ?, pii = ? WHERE id = ?",
                       (status, reason, dumps([[w, p] for w, p in warnings]), n_chunks, ocr_pages,
-                       doc.page_count or seen_pages, now_iso(), doc_id))
+                       doc.page_count or seen_pages, now_iso(), dumps(pii_found), doc_id))
             self.catalog.bump_generation(c)
         self.store.mark_seen()
         report.pages += seen_pages

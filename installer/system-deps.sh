@@ -14,6 +14,29 @@ fi
 # Compilers and headers for the packages that build from source (llama-cpp-python, PyStemmer fallback).
 command -v cc >/dev/null 2>&1 || PKGS+=(build-essential)
 command -v cmake >/dev/null 2>&1 || PKGS+=(cmake)
+# Desktop app (PySide6 wheels): the system libraries Qt loads, checked by their soname
+# (offscreen, X11/xcb and Wayland platform plugins), and a font: without one Qt draws boxes.
+QT_LIBS=(
+    "libGL.so.1 libgl1" "libEGL.so.1 libegl1" "libfontconfig.so.1 libfontconfig1"
+    "libfreetype.so.6 libfreetype6" "libglib-2.0.so.0 libglib2.0-0" "libdbus-1.so.3 libdbus-1-3"
+    "libxkbcommon.so.0 libxkbcommon0" "libX11.so.6 libx11-6" "libxcb.so.1 libxcb1"
+    "libX11-xcb.so.1 libx11-xcb1" "libxkbcommon-x11.so.0 libxkbcommon-x11-0" "libxcb-cursor.so.0 libxcb-cursor0"
+    "libxcb-icccm.so.4 libxcb-icccm4" "libxcb-image.so.0 libxcb-image0" "libxcb-keysyms.so.1 libxcb-keysyms1"
+    "libxcb-randr.so.0 libxcb-randr0" "libxcb-render-util.so.0 libxcb-render-util0"
+    "libxcb-render.so.0 libxcb-render0" "libxcb-shape.so.0 libxcb-shape0" "libxcb-shm.so.0 libxcb-shm0"
+    "libxcb-sync.so.1 libxcb-sync1" "libxcb-util.so.1 libxcb-util1" "libxcb-xfixes.so.0 libxcb-xfixes0"
+    "libxcb-xkb.so.1 libxcb-xkb1" "libxcb-glx.so.0 libxcb-glx0"
+    "libwayland-client.so.0 libwayland-client0" "libwayland-cursor.so.0 libwayland-cursor0"
+)
+LDCACHE=$( (ldconfig -p || /sbin/ldconfig -p) 2>/dev/null || true)
+for entry in "${QT_LIBS[@]}"; do
+    soname=${entry% *}
+    pkg=${entry#* }
+    if ! grep -qF "$soname" <<<"$LDCACHE" && ! dpkg -s "$pkg" >/dev/null 2>&1; then
+        PKGS+=("$pkg")
+    fi
+done
+dpkg -s fonts-dejavu-core >/dev/null 2>&1 || PKGS+=(fonts-dejavu-core)
 
 if [ ${#PKGS[@]} -eq 0 ]; then
     exit 0

@@ -202,3 +202,21 @@ def test_remove_source(sample_folder, capsys):
 def test_add_missing_path_is_a_clear_error(missing, capsys):
     assert main(["index", "add", missing]) == 1
     assert "introuvable" in capsys.readouterr().err
+
+
+def test_personal_data_is_counted_per_document_and_masked_by_space_policy(make, passeur_home, capsys):
+    from indexer.answering import AnswerService
+
+    (passeur_home / "passeur.toml").write_text('[pii_policy]\nrh = "mask"\n', encoding="utf-8")
+    make.text("rh/situation.txt", "Situation de l'agent\n\nNuméro de sécurité sociale : 1 78 04 71 254 318 14. "
+              "Courriel : k.benhaddou@example.org. Le reclassement est proposé au magasin municipal.\n")
+    store, _ = add(make.root / "rh", space="rh")
+    assert main(["index", "status", "--json"]) == 0
+    status = json.loads(capsys.readouterr().out)
+    found = {d["path"].rsplit("/", 1)[-1]: d["found"] for d in status["personal_data"]}
+    assert found["situation.txt"].get("email") == 1 and sum(found["situation.txt"].values()) == 2
+    assert "254 318" not in json.dumps(status)  # counts only, never the values
+    answer = AnswerService(store.settings, store=store).ask("reclassement au magasin municipal", profile="rh",
+                                                            no_llm=True)
+    text = answer.passages[0].passage
+    assert "reclassement" in text and "k.benhaddou@example.org" not in text and "254 318 14" not in text

@@ -71,11 +71,12 @@ def test_running_headers_and_page_numbers_are_dropped():
     assert all("page 4 / 5" not in c.text for c in chunks)
 
 
-def test_embed_text_carries_title_and_section():
+def test_embed_text_carries_the_title_and_chunk_keeps_its_section():
     chunks = list(chunk_pages([page(1, "Article 3 - Télétravail", "Deux jours par semaine au plus.")],
                               target=50, min_words=1))
     text = chunks[0].embed_text("Règlement intérieur du personnel")
-    assert text.startswith("Règlement intérieur du personnel — Article 3 - Télétravail")
+    assert text.startswith("Règlement intérieur du personnel\nArticle 3 - Télétravail")
+    assert chunks[0].section == "Article 3 - Télétravail"
 
 
 def test_pdf_line_hyphenation_is_undone():
