@@ -58,7 +58,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from . import errors, pii, rights
-from .migrations import migrate
+from .migrations import open_database
 
 log = logging.getLogger(__name__)
 
@@ -191,12 +191,8 @@ class AuditLog:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not self.path.exists():
             _private_file(self.path)
-        self.conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
-        self.conn.row_factory = sqlite3.Row
+        self.conn, self.version = open_database(self.path, MIGRATIONS, synchronous="FULL")
         self.conn.create_function("passeur_audit_purging", 0, lambda: 1 if self._purging else 0)
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=FULL")
-        self.version = migrate(self.conn, MIGRATIONS)
 
     # -- lifecycle ---------------------------------------------------------------------------------
     def close(self) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from . import textnorm
-from .migrations import migrate
+from .migrations import open_database
 
 FINAL_STATUSES = ("indexed", "failed", "skipped", "needs_ocr")
 
@@ -43,14 +43,8 @@ class ChunkRow:
 class Catalog:
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn, self.version = open_database(path)
         self.lock = threading.RLock()
-        self.version = migrate(self.conn)
 
     def close(self) -> None:
         self.conn.close()

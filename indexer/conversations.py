@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .catalog import now_iso
-from .migrations import migrate
+from .migrations import open_database
 
 if TYPE_CHECKING:  # imported where used: the app opens its conversations before the search engine
     from .answering import Answer, Citation
@@ -138,13 +138,8 @@ class ConversationStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn, self.version = open_database(self.path, MIGRATIONS)
         self.lock = threading.RLock()
-        self.version = migrate(self.conn, MIGRATIONS)
 
     @classmethod
     def in_dir(cls, home: Path) -> "ConversationStore":

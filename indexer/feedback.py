@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .catalog import now_iso
-from .migrations import migrate
+from .migrations import open_database
 
 if TYPE_CHECKING:
     from .answering import Answer
@@ -68,12 +68,8 @@ class Feedback:
 class FeedbackStore:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False, timeout=30)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn, self.version = open_database(self.path, MIGRATIONS)
         self.lock = threading.Lock()
-        self.version = migrate(self.conn, MIGRATIONS)
 
     @classmethod
     def in_dir(cls, home: Path) -> "FeedbackStore":

@@ -7,6 +7,7 @@ is kept in ``PRAGMA user_version``. Never edit a released migration: add one.
 from __future__ import annotations
 
 import sqlite3
+from pathlib import Path
 from typing import Callable
 
 
@@ -121,3 +122,18 @@ def migrate(conn: sqlite3.Connection, migrations: list[Callable[[], str]] | None
             raise
         conn.execute("COMMIT")
     return version
+
+
+def open_database(path: Path, migrations: list[Callable[[], str]] | None = None, *,
+                  synchronous: str = "NORMAL") -> tuple[sqlite3.Connection, int]:
+    """Open (creating it if needed) one of Passeur's SQLite files the same way everywhere: autocommit
+    mode with explicit transactions, WAL so readers never block the writer, foreign keys on, rows by
+    name; then apply its migrations. Returns the connection and the schema version."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False, timeout=30)
+    conn.row_factory = sqlite3.Row
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute(f"PRAGMA synchronous={synchronous}")
+    conn.execute("PRAGMA foreign_keys=ON")
+    return conn, migrate(conn, migrations)

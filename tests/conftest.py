@@ -193,3 +193,36 @@ def sample_folder(make):
                                ("Columbarium", ["Une case de columbarium coûte 600 euros pour quinze ans."])])
     make.text("notes/fermeture.txt", "Fermeture estivale\n\nLa mairie sera fermée le 15 août 2025.\n")
     return make.root
+
+
+class ScriptedLLM:
+    """Same interface as indexer.llm.base.LLM; streams its reply word by word (fast tests; the real
+    model has its own tests)."""
+
+    name = "scripted"
+
+    def __init__(self, reply="", fail=None):
+        self.reply = reply
+        self.fail = fail
+        self.calls = []
+
+    def available(self):
+        if self.fail:
+            raise self.fail
+
+    def list_models(self):
+        return ["scripted"]
+
+    def stream_chat(self, messages, *, max_tokens=512, temperature=0.1):
+        if self.fail:
+            raise self.fail
+        self.calls.append(messages)
+        reply = self.reply(messages) if callable(self.reply) else self.reply
+        for word in reply.split(" "):
+            yield word + " "
+
+
+@pytest.fixture
+def scripted():
+    """The scripted LLM class: ``scripted("reply")`` or ``scripted(fail=LLMUnavailable(...))``."""
+    return ScriptedLLM

@@ -10,28 +10,6 @@ from indexer.store import Store
 from indexer.sync import Syncer
 
 
-class ScriptedLLM:
-    name = "scripted"
-
-    def __init__(self, reply="", fail=None):
-        self.reply = reply
-        self.fail = fail
-        self.calls = []
-
-    def available(self):
-        if self.fail:
-            raise self.fail
-
-    def list_models(self):
-        return ["scripted"]
-
-    def stream_chat(self, messages, *, max_tokens=512, temperature=0.1):
-        self.calls.append(messages)
-        reply = self.reply(messages) if callable(self.reply) else self.reply
-        for word in reply.split(" "):
-            yield word + " "
-
-
 @pytest.fixture
 def store(sample_folder):
     s = Store(Settings.load())
@@ -46,8 +24,8 @@ def service(store, llm):
     return AnswerService(store.settings, store=store, llm=llm)
 
 
-def test_answer_with_valid_and_invalid_citations(store):
-    llm = ScriptedLLM("Le repas d'un enfant non domicilié coûte 4,90 euros [1]. Voir aussi [9].")
+def test_answer_with_valid_and_invalid_citations(store, scripted):
+    llm = scripted("Le repas d'un enfant non domicilié coûte 4,90 euros [1]. Voir aussi [9].")
     tokens = []
     a = service(store, llm).ask("Combien coûte le repas pour un enfant non domicilié ?", on_token=tokens.append)
     assert a.status == "answered" and a.ai_generated and "vérifiez" in a.notice
@@ -60,21 +38,21 @@ def test_answer_with_valid_and_invalid_citations(store):
     assert "[1] Délibération n° 2024-037" in prompt and "Question : Combien coûte" in prompt
 
 
-def test_invented_figure_is_flagged(store):
-    llm = ScriptedLLM("Le repas d'un enfant non domicilié coûte 5,20 euros [1].")
+def test_invented_figure_is_flagged(store, scripted):
+    llm = scripted("Le repas d'un enfant non domicilié coûte 5,20 euros [1].")
     a = service(store, llm).ask("Combien coûte le repas pour un enfant non domicilié ?")
     assert [w["detail"] for w in a.warnings if w["code"] == "unsupported_figure"] == ["5,20"]
 
 
-def test_weak_retrieval_is_not_found_without_calling_the_model(store):
-    llm = ScriptedLLM("Le tarif de la patinoire est de 3 euros [1].")
+def test_weak_retrieval_is_not_found_without_calling_the_model(store, scripted):
+    llm = scripted("Le tarif de la patinoire est de 3 euros [1].")
     a = service(store, llm).ask("Quels sont les horaires de la patinoire olympique de hockey ?")
     assert a.status == "not_found" and a.text == NOT_FOUND and llm.calls == []
     assert not a.ai_generated
 
 
-def test_model_saying_not_found_gives_not_found(store):
-    llm = ScriptedLLM(NOT_FOUND)
+def test_model_saying_not_found_gives_not_found(store, scripted):
+    llm = scripted(NOT_FOUND)
     a = service(store, llm).ask("Combien coûte une concession trentenaire au cimetière ?")
     assert a.status == "not_found" and a.citations == []
 
@@ -82,15 +60,15 @@ def test_model_saying_not_found_gives_not_found(store):
 @pytest.mark.parametrize("failure", [
     LLMUnavailable(fr="Le serveur Ollama (http://127.0.0.1:11434) ne répond pas.", en="down"),
 ])
-def test_model_down_falls_back_to_search_only(store, failure):
-    a = service(store, ScriptedLLM(fail=failure)).ask("Combien coûte une concession trentenaire ?")
+def test_model_down_falls_back_to_search_only(store, failure, scripted):
+    a = service(store, scripted(fail=failure)).ask("Combien coûte une concession trentenaire ?")
     assert a.status == "search_only" and a.citations
     assert a.warnings[0]["message"].startswith("Le serveur Ollama")
     assert "450 euros" in a.citations[0].passage
 
 
-def test_no_llm_mode_highlights_the_matching_sentence(store):
-    llm = ScriptedLLM("unused")
+def test_no_llm_mode_highlights_the_matching_sentence(store, scripted):
+    llm = scripted("unused")
     a = service(store, llm).ask("Combien coûte une case de columbarium ?", no_llm=True)
     assert a.status == "search_only" and llm.calls == []
     first = a.citations[0]
@@ -98,8 +76,8 @@ def test_no_llm_mode_highlights_the_matching_sentence(store):
     assert "columbarium coûte 600 euros" in first.passage[s:e]
 
 
-def test_profile_limits_spaces_inside_retrieval(store):
-    llm = ScriptedLLM(lambda m: "Vingt-cinq jours [1].")
+def test_profile_limits_spaces_inside_retrieval(store, scripted):
+    llm = scripted(lambda m: "Vingt-cinq jours [1].")
     svc = service(store, llm)
     agent = svc.ask("Combien de jours de congés annuels par an ?", profile="agent", no_llm=True)
     assert all(c.path.find("/rh/") < 0 for c in agent.passages)
@@ -110,13 +88,13 @@ def test_profile_limits_spaces_inside_retrieval(store):
     assert sneaky.passages == []
 
 
-def test_follow_up_is_condensed_with_history(store):
+def test_follow_up_is_condensed_with_history(store, scripted):
     def reply(messages):
         if "Réécris" in messages[0].content:
             return "Combien coûte le repas pour un enfant non domicilié ?"
         return "Il coûte 4,90 euros [1]."
 
-    llm = ScriptedLLM(reply)
+    llm = scripted(reply)
     history = [("Combien coûte le repas pour un enfant domicilié ?", "Il coûte 3,45 euros [1].")]
     a = service(store, llm).ask("Et pour les non-résidents ?", history=history)
     assert a.standalone_question == "Combien coûte le repas pour un enfant non domicilié ?"

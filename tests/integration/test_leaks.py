@@ -12,7 +12,6 @@ profile may not read, or any returned text that contains a string found only in 
 
 from __future__ import annotations
 
-import inspect
 import json
 import re
 import time
@@ -407,7 +406,7 @@ def test_injection_document_cannot_widen_the_juridique_profile(service, facts, c
 
 
 # -- (c) conversation history --------------------------------------------------------------------------------
-class ScriptedLLM:
+class QuotingLLM:
     """Quotes its first passage verbatim, as a faithful model would; answers condensation requests."""
 
     name = "scripted"
@@ -455,18 +454,17 @@ def test_search_only_history_carries_no_passage(service, facts, checker):
 def test_history_from_rh_does_not_reach_an_agent_prompt(corpus, facts):
     """An answer written under ``rh`` quotes rh passages; replayed as the history of an ``agent`` follow-up,
     it must not reach the agent's prompt. ``build_messages`` carries history *text* only (never passages),
-    but that text is the rh answer: unless ``AnswerService.ask`` knows which profile produced the history
-    (``history_profile``) and drops it when that profile may read more, the restricted text goes through."""
-    llm = ScriptedLLM()
+    but that text is the rh answer: ``AnswerService.ask`` knows which profile produced the history
+    (``history_profile``) and drops it when that profile may read more."""
+    llm = QuotingLLM()
     service = AnswerService(corpus.settings, store=corpus, llm=llm, llm_backend="embedded")
     q = "Où en est le reclassement de M. Benhaddou ?"
     rh = service.ask(q, profile="rh")
     assert rh.status == "answered" and any(facts["chunk_space"][c.chunk_id] == "rh" for c in rh.citations)
     quoted = [c.passage for c in rh.citations]
     llm.calls.clear()
-    supports_provenance = "history_profile" in inspect.signature(service.ask).parameters
-    extra = {"history_profile": "rh"} if supports_provenance else {}
-    follow = service.ask("Et quel est son montant d'IFSE ?", history=[(q, rh.text)], profile="agent", **extra)
+    follow = service.ask("Et quel est son montant d'IFSE ?", history=[(q, rh.text)], profile="agent",
+                         history_profile="rh")
     assert all(facts["chunk_space"][c.chunk_id] == "general" for c in follow.passages)
     prompts = ["\n".join(m.content for m in call) for call in llm.calls]
     # the passages block of the agent's answer prompt never holds rh text (retrieval is filtered)
@@ -476,7 +474,4 @@ def test_history_from_rh_does_not_reach_an_agent_prompt(corpus, facts):
             assert block.startswith("Extraits :") and not any(t in block for t in _rh_passage_texts(facts))
     rh_words = [" ".join(p.split()[:8]) for p in quoted]
     leaked = [w for w in rh_words for p in prompts if w in p]
-    if leaked and not supports_provenance:
-        pytest.xfail("design gap: history produced under 'rh' reaches the 'agent' prompt (condensation and "
-                     "answer turns); AnswerService.ask needs the history's profile to drop it — see the report")
     assert leaked == []

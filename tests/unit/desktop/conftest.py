@@ -151,37 +151,6 @@ def _desktop_isolation(tmp_path, monkeypatch):
     i18n.set_language("fr")
 
 
-class ScriptedLLM:
-    """Same interface as indexer.llm.base.LLM; streams its reply word by word."""
-
-    name = "scripted"
-
-    def __init__(self, reply="", fail=None):
-        self.reply = reply
-        self.fail = fail
-        self.calls = []
-
-    def available(self):
-        if self.fail:
-            raise self.fail
-
-    def list_models(self):
-        return ["scripted"]
-
-    def stream_chat(self, messages, *, max_tokens=512, temperature=0.1):
-        if self.fail:
-            raise self.fail
-        self.calls.append(messages)
-        reply = self.reply(messages) if callable(self.reply) else self.reply
-        for word in reply.split(" "):
-            yield word + " "
-
-
-@pytest.fixture
-def scripted():
-    return ScriptedLLM
-
-
 @pytest.fixture
 def make_window(qtbot, indexed_home):
     """Build the backend and the window over the copied index, start the workers, stop them after the test."""
