@@ -168,7 +168,7 @@ class AnswerService:
         answer.passages = [Citation.from_hit(n, h, query) for n, h in enumerate(shown, start=1)]
         answer.timings = {"condense_ms": _ms(t0, t_condense), "retrieval_ms": _ms(t_condense, t_search)}
 
-        if not hits or self._weak(query, shown):
+        if not hits or self._weak(query, shown, flt.spaces):
             answer.text = NOT_FOUND
             answer.timings["total_ms"] = _ms(t0, time.perf_counter())
             return answer
@@ -225,9 +225,9 @@ class AnswerService:
             return hit
         return dataclasses.replace(hit, text=pii.mask(hit.text))
 
-    def _weak(self, query: str, hits: list[Hit]) -> bool:
+    def _weak(self, query: str, hits: list[Hit], spaces: list[str] | None) -> bool:
         terms = grounding.textnorm.query_terms(query)
-        df, n = self.store.catalog.term_frequencies(terms)
+        df, n = self.store.catalog.term_frequencies(terms, spaces)
         ev = grounding.evidence(query, [f"{h.title} {h.section} {h.text}" for h in hits], df, n)
         top_dense = max((h.scores.get("dense", 0.0) for h in hits), default=0.0)
         return grounding.retrieval_is_weak(ev, top_dense, min_coverage=self.settings.llm.min_coverage,

@@ -146,14 +146,25 @@ class Catalog:
             f"WHERE c.id IN ({marks})", ids).fetchall()
         return {r["id"]: r for r in rows}
 
-    def term_frequencies(self, terms: list[str]) -> tuple[dict[str, int], int]:
-        """Number of passages containing each (stemmed) term, and the number of passages."""
+    def term_frequencies(self, terms: list[str], spaces: list[str] | None = None) -> tuple[dict[str, int], int]:
+        """Number of indexed passages containing each (stemmed) term, and the number of passages, counted
+        within ``spaces`` only (None: all): what a profile may not read must not change its answers."""
         if not terms:
             return {}, 0
-        marks = ",".join("?" for _ in terms)
-        rows = self.conn.execute(f"SELECT term, doc FROM chunks_fts_vocab WHERE term IN ({marks})", terms)
-        total = self.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-        return {r[0]: r[1] for r in rows}, total
+        if spaces is None:
+            marks = ",".join("?" for _ in terms)
+            rows = self.conn.execute(f"SELECT term, doc FROM chunks_fts_vocab WHERE term IN ({marks})", terms)
+            total = self.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+            return {r[0]: r[1] for r in rows}, total
+        marks = ",".join("?" for _ in spaces) or "NULL"
+        df = {}
+        for term in terms:
+            df[term] = self.conn.execute(
+                "SELECT COUNT(*) FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                f"WHERE chunks_fts MATCH ? AND c.space IN ({marks})",
+                ['"' + term.replace('"', '""') + '"', *spaces]).fetchone()[0]
+        total = self.conn.execute(f"SELECT COUNT(*) FROM chunks WHERE space IN ({marks})", list(spaces)).fetchone()[0]
+        return df, total
 
     # -- reports --------------------------------------------------------------
     def counts(self) -> dict[str, int]:

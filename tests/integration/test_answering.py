@@ -99,3 +99,18 @@ def test_follow_up_is_condensed_with_history(store, scripted):
     a = service(store, llm).ask("Et pour les non-résidents ?", history=history)
     assert a.standalone_question == "Combien coûte le repas pour un enfant non domicilié ?"
     assert a.status == "answered" and a.citations[0].page == 2
+
+
+def test_words_only_in_a_forbidden_space_count_as_absent(sample_folder, make, scripted):
+    make.text("rh/situation.txt", "Situation individuelle\n\nLe reclassement de M. Benhaddou au magasin municipal "
+              "est proposé par le conseil médical.\n")
+    s = Store(Settings.load())
+    for path, space in ((sample_folder / "rh", "rh"), (sample_folder, "general")):
+        sid = s.catalog.add_source(str(path), space)
+        Syncer(s).sync_source(next(x for x in s.catalog.sources() if x["id"] == sid))
+    llm = scripted("Le reclassement est proposé [1].")
+    svc = service(s, llm)
+    agent = svc.ask("Où en est le reclassement de M. Benhaddou ?", profile="agent")
+    assert agent.status == "not_found" and llm.calls == []  # the agent's index has no "Benhaddou"
+    rh = svc.ask("Où en est le reclassement de M. Benhaddou ?", profile="rh")
+    assert rh.status == "answered" and rh.citations[0].path.endswith("situation.txt")
