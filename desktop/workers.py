@@ -179,6 +179,7 @@ class AnswerWorker(QObject):
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message
             self.failed.emit(req.id, user_message(exc))
             return
+        self._audit(answer, req.profile)
         down = next((w for w in answer.warnings if w.get("code") == "llm_unavailable"), None)
         if down is not None:
             self._model_error = str(down.get("message_en") if language() == "en" else down.get("message"))
@@ -186,8 +187,23 @@ class AnswerWorker(QObject):
             self._model_error = None
         self.answered.emit(req.id, answer)
 
+    def _audit(self, answer, profile: str | None) -> None:
+        """Traceability: who saw which passages (the audit log of indexer/audit.py)."""
+        try:
+            from indexer import rights
+            from indexer.audit import AuditLog
+
+            if getattr(self, "_audit_log", None) is None:
+                self._audit_log = AuditLog(self._settings)
+            self._audit_log.record(answer, rights.current_user(), profile or self._settings.default_profile)
+        except Exception:  # noqa: BLE001 - never lose the answer, but say loudly that the trail has a gap
+            log.exception("could not write the audit entry")
+
     @Slot()
     def close(self) -> None:
+        if getattr(self, "_audit_log", None) is not None:
+            self._audit_log.close()
+            self._audit_log = None
         if self._service is not None:
             self._service.store.close()
             self._service = None

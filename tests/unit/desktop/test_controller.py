@@ -90,3 +90,20 @@ def test_unknown_question_failure_reaches_the_view_as_text(qtbot, backend, scrip
     with qtbot.waitSignal(b.askFailed, timeout=30000) as failed:
         b.ask("Combien coûte le repas des enfants non domiciliés ?")
     assert failed.args == ["Le modèle a refusé la demande."]
+
+
+def test_every_answer_shown_is_written_to_the_audit_trail(qtbot, backend, indexed_home):
+    from indexer.audit import AuditLog
+    from indexer.settings import Settings
+
+    b = backend()
+    with qtbot.waitSignal(b.answered, timeout=30000) as done:
+        b.ask("Combien coûte le repas des enfants non domiciliés ?")
+    answer = done.args[0]
+    log = AuditLog(Settings.load(indexed_home))
+    try:
+        entries = log.entries(None, None, None)
+        assert len(entries) == 1 and log.verify()[0]
+        assert entries[0]["status"] == answer.status and entries[0]["profile"] == b.profile
+    finally:
+        log.close()
