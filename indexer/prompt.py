@@ -52,16 +52,6 @@ _EXAMPLES: list[tuple[str, str]] = [
         "Question : Quel est le tarif d'entrée de la patinoire ?",
         NOT_FOUND_TEXT,
     ),
-    (
-        # A near miss: the passages speak of the same kind of thing (tariffs, a facility), not of the one asked.
-        "Extraits :\n"
-        "[1] Délibération n° 2023-070 (délibération, 2023-11-21) — page 2\n"
-        "La location de la salle des fêtes est fixée à 250 € le week-end pour les habitants de la commune.\n"
-        "[2] Règlement du gymnase (règlement, 2021-05-03) — page 3\n"
-        "Le gymnase est réservé aux associations sportives de la commune, du lundi au vendredi.\n\n"
-        "Question : Combien coûte la location du gymnase pour un club d'une autre commune ?",
-        NOT_FOUND_TEXT,
-    ),
 ]
 
 

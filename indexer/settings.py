@@ -115,9 +115,9 @@ class LLMSettings:
     """Sampling temperature (low: factual answers)."""
     n_ctx: int = 4096
     """Context window of the embedded model, in tokens."""
-    passages: int = 5
-    """Passages given to the model."""
-    passage_words: int = 140
+    passages: int = 4
+    """Passages given to the model (prompt processing dominates the time to first token on a CPU)."""
+    passage_words: int = 110
     """Longest passage given to the model, in words."""
     min_coverage: float = 0.25
     """Below this share of the question's (IDF-weighted) words found in the best passage, and below
