@@ -216,6 +216,7 @@ class AnswerService:
         answer.status = "answered"
         answer.citations = [answer.passages[n - 1] for n in checked.cited]
         answer.warnings += [w.to_json() for w in checked.warnings]
+        answer.warnings += _newer_versions(answer.citations, answer.passages)
         answer.timings["total_ms"] = _ms(t0, time.perf_counter())
         return answer
 
@@ -240,6 +241,30 @@ class AnswerService:
         answer.citations = list(answer.passages)
         answer.timings["total_ms"] = _ms(t0, time.perf_counter())
         return answer
+
+
+def _newer_versions(cited: list[Citation], shown: list[Citation]) -> list[dict]:
+    """Warn when a cited passage comes from a document that a more recent one on the same subject, also among
+    the passages, may have replaced (a tariff renewed, a charter amended): the value may no longer apply."""
+    out: list[dict] = []
+    for c in cited:
+        terms = set(grounding.textnorm.query_terms(c.title))
+        for other in shown:
+            if other.doc_id == c.doc_id or other.doc_type != c.doc_type or not (c.doc_date and other.doc_date):
+                continue
+            if other.doc_date <= c.doc_date:
+                continue
+            other_terms = set(grounding.textnorm.query_terms(other.title))
+            if not terms or len(terms & other_terms) < 0.3 * len(terms | other_terms):
+                continue
+            out.append({"code": "newer_version",
+                        "message": (f"Le passage [{c.n}] vient d'un document du {c.doc_date} ; un document plus "
+                                    f"récent sur le même sujet figure parmi les sources ([{other.n}] {other.title}, "
+                                    f"{other.doc_date}) : vérifiez que la valeur citée s'applique toujours."),
+                        "message_en": f"Passage [{c.n}] may be superseded by the more recent [{other.n}].",
+                        "detail": str(other.n)})
+            break
+    return out
 
 
 def _says_not_found(text: str) -> bool:

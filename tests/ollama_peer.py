@@ -229,7 +229,7 @@ def _make_handler(peer: OllamaPeer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
         server_version = "passeur-ollama-test-peer"
-        timeout = 10  # idle keep-alive connections end, so no thread outlives the tests for long
+        timeout = 120  # idle keep-alive connections end (long enough for a client to reuse one between tests)
 
         def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
             log.debug("peer: " + format, *args)

@@ -114,3 +114,31 @@ def test_words_only_in_a_forbidden_space_count_as_absent(sample_folder, make, sc
     assert agent.status == "not_found" and llm.calls == []  # the agent's index has no "Benhaddou"
     rh = svc.ask("Où en est le reclassement de M. Benhaddou ?", profile="rh")
     assert rh.status == "answered" and rh.citations[0].path.endswith("situation.txt")
+
+
+def test_citing_an_older_version_warns_about_the_newer_one(make, scripted):
+    make.pdf("DEL-2024-037.pdf", ["Tarifs de la restauration scolaire au 1er septembre 2024.\n"
+                                  "Le repas d'un enfant non résident coûte 4,90 euros."],
+             title="Tarifs de la restauration scolaire 2024")
+    make.pdf("DEL-2025-041.pdf", ["Tarifs de la restauration scolaire au 1er septembre 2025.\n"
+                                  "Le repas d'un enfant non résident coûte 5,10 euros."],
+             title="Tarifs de la restauration scolaire 2025")
+    s = Store(Settings.load())
+    sid = s.catalog.add_source(str(make.root), "general")
+    Syncer(s).sync_source(next(x for x in s.catalog.sources() if x["id"] == sid))
+
+    def citing(year, price):
+        def reply(messages):
+            block = messages[-1].content
+            n = next(line[1] for line in block.splitlines() if line.startswith("[") and f"restauration scolaire {year}"
+                     in line)
+            return f"Le repas coûte {price} euros [{n}]."
+        return reply
+
+    question = "Combien coûte le repas d'un enfant non résident ?"
+    a = service(s, scripted(citing(2024, "4,90"))).ask(question)
+    newer = [w for w in a.warnings if w["code"] == "newer_version"]
+    assert a.status == "answered" and len(newer) == 1
+    assert "2025" in newer[0]["message"] and "plus récent" in newer[0]["message"]
+    current = service(s, scripted(citing(2025, "5,10"))).ask(question)
+    assert current.status == "answered" and [w["code"] for w in current.warnings] == []
