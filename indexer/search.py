@@ -87,7 +87,6 @@ class Searcher:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.settings = store.settings.search
-        self.last_rankings: dict[str, list[tuple[str, float]]] = {}
 
     def lexical(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
         match = textnorm.fts_query(query)
@@ -161,7 +160,6 @@ class Searcher:
                 fused[cid] = fused.get(cid, 0.0) + weights[name] / (self.settings.rrf_k + rank)
                 ranks.setdefault(cid, {})[name] = rank
                 raw.setdefault(cid, {})[name] = score
-        self.last_rankings = rankings
         order = sorted(fused, key=lambda c: -fused[c])
         rows = self.store.catalog.chunk_rows(order[: n * 2])
         order = self._temporal_rerank(query, order, fused, rows)
