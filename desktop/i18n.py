@@ -119,6 +119,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "view.fit": ("Ajuster à la largeur", "Fit width"),
     "view.open_external": ("Ouvrir dans l'application par défaut", "Open in the default application"),
     "view.found": ("Passage cité surligné.", "Cited passage highlighted."),
+    "view.found_ocr": ("Passage cité surligné sur la page numérisée (texte lu par OCR : vérifiez-le sur l'image).",
+                       "Cited passage highlighted on the scanned page (text read by OCR: check it on the image)."),
     "view.not_found": ("Le passage n'a pas pu être surligné automatiquement ; il se trouve {where} :",
                        "The passage could not be highlighted automatically; it is on {where}:"),
     "view.missing": ("Fichier introuvable : {path} (déplacé ou supprimé depuis l'indexation ?)",
@@ -147,6 +149,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                  "{unchanged} inchangé(s), {failed} en échec.",
                  "Sync finished: {added} added, {updated} updated, {deleted} deleted, {unchanged} unchanged, "
                  "{failed} failed."),
+    "idx.ocr_done": ("{count} page(s) numérisée(s) lue(s) par reconnaissance de caractères (OCR).",
+                     "{count} scanned page(s) read by optical character recognition (OCR)."),
     "idx.cancelled": ("Synchronisation annulée : relancez-la pour reprendre là où elle s'est arrêtée.",
                       "Sync cancelled: start it again to resume where it stopped."),
     "idx.failed": ("La synchronisation a échoué : {message}", "The sync failed: {message}"),

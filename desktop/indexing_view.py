@@ -150,9 +150,11 @@ class IndexingView(QWidget):
             self.result.setText(tr("idx.cancelled"))
             self.result.setStyleSheet("color: #8a4b00;")
             return
-        self.result.setText(tr("idx.done", added=report.added + report.copied + report.moved, updated=report.updated,
-                               deleted=report.deleted, unchanged=report.unchanged,
-                               failed=report.failed + report.needs_ocr))
+        text = tr("idx.done", added=report.added + report.copied + report.moved, updated=report.updated,
+                  deleted=report.deleted, unchanged=report.unchanged, failed=report.failed + report.needs_ocr)
+        if getattr(report, "ocr_pages", 0):
+            text += " " + tr("idx.ocr_done", count=report.ocr_pages)
+        self.result.setText(text)
         self.result.setStyleSheet("color: #1d5e20;")
 
     def _on_failed(self, message: str) -> None:

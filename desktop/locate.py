@@ -6,11 +6,16 @@ the PDF engine extracts it: both come from the same characters (accents
 included: the search is accent-sensitive), but line breaks, hyphenation and
 spacing may differ, so the search tries the whole sentence first, then
 shorter pieces of it.
+
+A scanned page has no text layer for the PDF engine: its words, read by OCR at
+indexing time, are kept with their boxes (indexer/ocr_store.py), and
+:func:`locate_in_words` finds the sentence among them.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 _SPACES = re.compile(r"\s+")
 
@@ -77,3 +82,46 @@ def locate_in_text(haystack: str, passage: str, span: tuple[int, int]) -> tuple[
         if found:
             return found
     return None
+
+
+# -- pages read by OCR (no text layer for the PDF engine to search) ---------------------------------------------
+
+def _letters(text: str) -> str:
+    """Letters and digits only, case-folded, NFC: what survives the index's re-flowing of OCR lines
+    (spacing, end-of-line hyphenation, punctuation glued to words)."""
+    return "".join(c for c in unicodedata.normalize("NFC", text).casefold() if c.isalnum())
+
+
+def locate_in_words(words: list[str], passage: str, span: tuple[int, int],
+                    min_chars: int = 8) -> tuple[int, int] | None:
+    """Words ``[start, end)`` of an OCRed page that spell the cited sentence (else the first piece of it
+    that is found, as for the PDF engine); None when absent."""
+    flat: list[str] = []
+    owner: list[int] = []
+    for i, word in enumerate(words):
+        key = _letters(word)
+        flat.append(key)
+        owner.extend([i] * len(key))
+    haystack = "".join(flat)
+    for cand in (span_text(passage, span), *search_candidates(passage, span)):
+        needle = _letters(cand)
+        if len(needle) < min_chars:
+            continue
+        at = haystack.find(needle)
+        if at >= 0:
+            return owner[at], owner[at + len(needle) - 1] + 1
+    return None
+
+
+def line_boxes(words) -> list[tuple[float, float, float, float]]:
+    """One box per line for a run of OCR words (objects with ``line``, ``x0``, ``y0``, ``x1``, ``y1``),
+    so that a highlighted sentence reads as bands rather than a box per word."""
+    boxes: dict[int, list[float]] = {}
+    for w in words:
+        box = boxes.get(w.line)
+        if box is None:
+            boxes[w.line] = [w.x0, w.y0, w.x1, w.y1]
+        else:
+            box[0], box[1] = min(box[0], w.x0), min(box[1], w.y0)
+            box[2], box[3] = max(box[2], w.x1), max(box[3], w.y1)
+    return [tuple(b) for _line, b in sorted(boxes.items(), key=lambda item: item[1][1])]

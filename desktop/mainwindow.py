@@ -35,6 +35,7 @@ class MainWindow(QMainWindow):
         self.ask = AskView(backend, self)
         self.sources = SourcesView(self)
         self.viewer = DocumentViewer(self)
+        self.viewer.data_home = lambda: self.backend.settings.home  # OCR word boxes of scanned pages
         self.side = QTabWidget(self)
         self.side.addTab(self.sources, "")
         self.side.addTab(self.viewer, "")

@@ -11,10 +11,12 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from PySide6 import QtCore
-from PySide6.QtCore import QDate, QObject, QPointF, QRunnable, Qt, QThread, QThreadPool, QTimer, QUrl, Signal, Slot
+from PySide6.QtCore import (
+    QDate, QObject, QPointF, QRectF, QRunnable, Qt, QThread, QThreadPool, QTimer, QUrl, Signal, Slot,
+)
 from PySide6.QtGui import (
-    QColor, QDesktopServices, QFont, QFontDatabase, QGuiApplication, QKeySequence, QShortcut, QTextCharFormat,
-    QTextCursor,
+    QColor, QDesktopServices, QFont, QFontDatabase, QGuiApplication, QKeySequence, QPainter, QShortcut,
+    QTextCharFormat, QTextCursor,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView, QApplication, QButtonGroup, QCheckBox, QComboBox, QDateEdit, QFileDialog, QFormLayout,
@@ -26,9 +28,10 @@ from PySide6.QtWidgets import (
 
 __all__ = [
     "QT_VERSION", "pdf",
-    "QDate", "QObject", "QPointF", "QRunnable", "Qt", "QThread", "QThreadPool", "QTimer", "QUrl", "Signal", "Slot",
-    "QColor", "QDesktopServices", "QFont", "QFontDatabase", "QGuiApplication", "QKeySequence", "QShortcut",
-    "QTextCharFormat", "QTextCursor",
+    "QDate", "QObject", "QPointF", "QRectF", "QRunnable", "Qt", "QThread", "QThreadPool", "QTimer", "QUrl", "Signal",
+    "Slot",
+    "QColor", "QDesktopServices", "QFont", "QFontDatabase", "QGuiApplication", "QKeySequence", "QPainter",
+    "QShortcut", "QTextCharFormat", "QTextCursor",
     "QAbstractItemView", "QApplication", "QButtonGroup", "QCheckBox", "QComboBox", "QDateEdit", "QFileDialog",
     "QFormLayout", "QGridLayout", "QGroupBox", "QHBoxLayout", "QHeaderView", "QInputDialog", "QLabel", "QLineEdit",
     "QListWidget", "QListWidgetItem", "QMainWindow", "QMessageBox", "QPlainTextEdit", "QProgressBar", "QPushButton",

@@ -171,11 +171,16 @@ def card_html(c: Citation, query: str) -> str:
     meta = " · ".join(x for x in (doc_type(c.doc_type) if c.doc_type else "", date(c.doc_date),
                                   where(c.unit, c.page, c.page_label), Path(c.path).name) if x)
     open_label = tr("src.open_page", page=c.page) if c.unit == "page" else tr("src.open_section", page=c.page)
+    label = getattr(c, "label", "")  # "Délibération n° 2024-037 du 18 juin 2024, article 2"
+    legal = getattr(c, "legal_warning", "")  # repealed / amended by a later act
     return (f'<table width="100%" cellspacing="0" cellpadding="6" style="margin-bottom:6px">'
             f'<tr><td style="background-color:{COLORS["card"]}">'
             f'<a href="open:{c.n}" style="color:{COLORS["link"]};text-decoration:none"><b>[{c.n}] {esc(title)}</b></a>'
-            f'<br><span style="color:{COLORS["muted"]};font-size:small">{esc(meta)}</span>'
-            f"<br>{excerpt_html(c, query)}"
+            + (f"<br><b>{esc(label)}</b>" if label else "")
+            + f'<br><span style="color:{COLORS["muted"]};font-size:small">{esc(meta)}</span>'
+            + (f'<br><span style="color:{COLORS["warn"]};background-color:{COLORS["warn_bg"]}">⚠ {esc(legal)}</span>'
+               if legal else "")
+            + f"<br>{excerpt_html(c, query)}"
             f'<br><a href="open:{c.n}" style="color:{COLORS["link"]}">{esc(open_label)} →</a>'
             f"</td></tr></table>")
 

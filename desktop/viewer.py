@@ -3,6 +3,9 @@
 - PDF: ``QPdfView`` on the cited page; the passage's sentence, as the indexer
   extracted it, is searched with ``QPdfSearchModel`` (accent-sensitive, so the
   extracted text is used, never the question) and the view paints the hits.
+  A scanned page has no text layer to search: the sentence is then found among
+  the words OCR read at indexing time (kept with their boxes in the data dir,
+  see indexer/ocr_store.py) and the view paints those words' boxes.
 - DOCX, ODT, text, HTML: the document's text in a read-only view, scrolled
   to the cited section, the sentence highlighted.
 - Always: "Ouvrir dans l'application par défaut".
@@ -15,14 +18,16 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
+
+from indexer import ocr_store
 
 from . import locate
 from .i18n import tr, where
 from .qt import (
-    QColor, QDesktopServices, QFont, QHBoxLayout, QLabel, QPointF, QPushButton, QSizePolicy, QStackedWidget,
-    QTextBrowser, QTextCharFormat, QTextCursor, QTextEdit, QTimer, QToolButton, QUrl, QVBoxLayout, QWidget, Signal,
-    pdf,
+    QColor, QDesktopServices, QFont, QGuiApplication, QHBoxLayout, QLabel, QPainter, QPointF, QPushButton, QRectF,
+    QSizePolicy, QStackedWidget, QTextBrowser, QTextCharFormat, QTextCursor, QTextEdit, QTimer, QToolButton, QUrl,
+    QVBoxLayout, QWidget, Signal, pdf,
 )
 from .workers import run_in_background
 
@@ -39,6 +44,82 @@ def open_external(path: str) -> bool:
     return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
+def page_geometry(view, page: int) -> QRectF:
+    """Where ``view`` (a QPdfView, multi-page) lays ``page`` (0-based) out, in viewport pixels.
+
+    QPdfView does not say where it put each page: its layout rule is applied again here (each page
+    scaled to the view's zoom mode, centred horizontally, stacked with ``pageSpacing`` between pages
+    inside ``documentMargins``), then moved by the scroll bars."""
+    document = view.document()
+    count = document.pageCount()
+    if not 0 <= page < count:
+        return QRectF()
+    screen = QGuiApplication.primaryScreen()
+    resolution = (screen.logicalDotsPerInch() if screen is not None else 96.0) / 72.0
+    margins = view.documentMargins()
+    viewport = view.viewport()
+    fit = view.zoomMode() == type(view).ZoomMode.FitToWidth
+
+    def size(p: int) -> tuple[int, int]:
+        points = document.pagePointSize(p)
+        if not fit:
+            return round(points.width() * resolution * view.zoomFactor()), \
+                round(points.height() * resolution * view.zoomFactor())
+        width, height = round(points.width() * resolution), round(points.height() * resolution)
+        factor = (viewport.width() - margins.left() - margins.right()) / max(1, width)
+        return round(width * factor), round(height * factor)
+
+    sizes = [size(p) for p in range(count)]
+    total = max(w for w, _h in sizes) + margins.left() + margins.right()
+    width, height = sizes[page]
+    x = (max(total, viewport.width()) - width) // 2
+    y = margins.top() + sum(h + view.pageSpacing() for _w, h in sizes[:page])
+    return QRectF(x - view.horizontalScrollBar().value(), y - view.verticalScrollBar().value(), width, height)
+
+
+_OCR_VIEW = None
+
+
+def _ocr_view_class():
+    """QPdfView that also paints boxes given in page points (the OCR words of a cited sentence)."""
+    global _OCR_VIEW
+    if _OCR_VIEW is None:
+        class OcrPdfView(pdf().QPdfView):
+            def __init__(self, parent: QWidget | None = None) -> None:
+                super().__init__(parent)
+                self.ocr_boxes: list[tuple[int, tuple[float, float, float, float]]] = []  # page, box (points)
+
+            def ocr_rects(self) -> list[QRectF]:
+                """The boxes in viewport pixels, as painted."""
+                out = []
+                document = self.document()
+                for page, (x0, y0, x1, y1) in self.ocr_boxes:
+                    frame = page_geometry(self, page)
+                    points = document.pagePointSize(page)
+                    if frame.isNull() or points.width() <= 0 or points.height() <= 0:
+                        continue
+                    sx, sy = frame.width() / points.width(), frame.height() / points.height()
+                    out.append(QRectF(frame.x() + x0 * sx - 1, frame.y() + y0 * sy - 1,
+                                      (x1 - x0) * sx + 2, (y1 - y0) * sy + 2))
+                return out
+
+            def paintEvent(self, event) -> None:  # noqa: N802 - Qt's name
+                super().paintEvent(event)
+                if not self.ocr_boxes:
+                    return
+                color = QColor(HIGHLIGHT)
+                color.setAlpha(120)
+                painter = QPainter(self.viewport())
+                try:
+                    for rect in self.ocr_rects():
+                        painter.fillRect(rect, color)
+                finally:
+                    painter.end()
+
+        _OCR_VIEW = OcrPdfView
+    return _OCR_VIEW
+
+
 class PdfPane(QWidget):
     """QPdfView with page navigation and zoom; :meth:`show_page` highlights a passage."""
 
@@ -50,7 +131,7 @@ class PdfPane(QWidget):
         self.document = qpdf.QPdfDocument(self)
         self.search = qpdf.QPdfSearchModel(self)
         self.search.setDocument(self.document)
-        self.view = qpdf.QPdfView(self)
+        self.view = _ocr_view_class()(self)
         self.view.setDocument(self.document)
         self.view.setSearchModel(self.search)
         self.view.setPageMode(qpdf.QPdfView.PageMode.MultiPage)
@@ -60,6 +141,9 @@ class PdfPane(QWidget):
         self.path = ""
         self.found_rects = 0
         self.search_string = ""
+        self.data_home: Callable[[], Path] | None = None  # where the OCR word boxes are (the data dir)
+        self._ocr_pages: dict[int, ocr_store.OcrPage] = {}
+        self._ocr_key: tuple | None = None
         self._target: tuple[int, float, float] | None = None  # page, x, y of the hit to outline
         self.search.countChanged.connect(self._select_target)
 
@@ -151,6 +235,7 @@ class PdfPane(QWidget):
         if path == self.path and self.document.pageCount():
             return None
         self.search.setSearchString("")
+        self.view.ocr_boxes = []
         self.document.close()
         error = self.document.load(path)
         if self.document.pageCount() == 0:
@@ -166,6 +251,7 @@ class PdfPane(QWidget):
         self.found_rects = 0
         self.search_string = ""
         self._target = None
+        self.view.ocr_boxes = []
         hit = None
         for cand in locate.search_candidates(passage, span):
             self.search.setSearchString(cand)
@@ -182,6 +268,13 @@ class PdfPane(QWidget):
         top = 0.0
         if hit is None:
             self.search.setSearchString("")
+            in_ocr = self._locate_in_ocr(index, count, passage, span)
+            if in_ocr is not None:
+                index, boxes = in_ocr
+                self.view.ocr_boxes = [(index, box) for box in boxes]
+                self.found_rects = len(boxes)
+                top = min(box[1] for box in boxes)
+            self.view.viewport().update()
         else:
             rects = hit.rectangles()
             self.found_rects = len(rects)
@@ -189,9 +282,46 @@ class PdfPane(QWidget):
             self._target = (index, rects[0].x(), rects[0].y()) if rects else None
             self._select_target()
         self.view.pageNavigator().jump(index, QPointF(0, 0), self.view.zoomFactor())
-        found = hit is not None
+        found = hit is not None or bool(self.view.ocr_boxes)
         QTimer.singleShot(0, lambda: self._scroll_into_page(index, top, found, 40))
         return found
+
+    def _ocr_words(self) -> dict[int, ocr_store.OcrPage]:
+        """The OCR words of the open file, by 1-based page ({} when it was not OCRed)."""
+        try:
+            stat = Path(self.path).stat()
+            home = self.data_home() if self.data_home is not None else None
+            if home is None:
+                from indexer.settings import data_dir
+
+                home = data_dir()
+        except OSError:
+            return {}
+        key = (self.path, stat.st_size, stat.st_mtime_ns, str(home))
+        if key != self._ocr_key:
+            self._ocr_key = key
+            try:
+                self._ocr_pages = ocr_store.load(home, ocr_store.file_hash(self.path))
+            except OSError as exc:
+                log.warning("cannot read %s for its OCR words: %s", self.path, exc)
+                self._ocr_pages = {}
+        return self._ocr_pages
+
+    def _locate_in_ocr(self, index: int, count: int, passage: str, span: tuple[int, int]):
+        """(page, boxes in points) of the cited sentence among the page's OCR words, or None."""
+        pages = self._ocr_words()
+        for p in (index, index + 1):
+            page = pages.get(p + 1)
+            if page is None or p >= count:
+                continue
+            found = locate.locate_in_words([w.text for w in page.words], passage, span)
+            if found is not None:
+                return p, locate.line_boxes(page.words[found[0]:found[1]])
+        return None
+
+    def ocr_highlighted(self) -> bool:
+        """Whether the shown highlight comes from OCR words (a scanned page)."""
+        return bool(self.view.ocr_boxes)
 
     def _scroll_into_page(self, page: int, top: float, found: bool, tries: int) -> None:
         """Scroll so that the passage is near the top (the view's own jump stops at the top of the page).
@@ -321,6 +451,7 @@ class DocumentViewer(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.citation: Citation | None = None
+        self.data_home: Callable[[], Path] | None = None  # the data dir (OCR word boxes); None: PASSEUR_HOME's
         self.mode = "empty"
         self.title = QLabel(self)
         self.title.setWordWrap(True)
@@ -363,6 +494,7 @@ class DocumentViewer(QWidget):
     def _pdf(self) -> PdfPane:
         if self.pdf_pane is None:
             self.pdf_pane = PdfPane(self)
+            self.pdf_pane.data_home = lambda: self.data_home() if self.data_home is not None else None
             self.pdf_pane.located.connect(self._located)
             self.stack.addWidget(self.pdf_pane)
         return self.pdf_pane
@@ -410,7 +542,9 @@ class DocumentViewer(QWidget):
 
     def _located(self, found: bool) -> None:
         c = self.citation
-        if found or c is None:
+        if found and self.mode == "pdf" and self.pdf_pane is not None and self.pdf_pane.ocr_highlighted():
+            self.info.setText(tr("view.found_ocr"))
+        elif found or c is None:
             self.info.setText(tr("view.found") if found else "")
         else:
             passage = locate.span_text(c.passage, c.span)

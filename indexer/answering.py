@@ -44,17 +44,22 @@ class Citation:
     doc_date: str
     chunk_id: str
     unit: str = "page"
+    label: str = ""  # "Délibération n° 2024-037 du 18 juin 2024, article 2"
+    repealed: bool = False
+    legal_warning: str = ""
 
     @classmethod
     def from_hit(cls, n: int, hit: Hit, query: str) -> "Citation":
         return cls(n=n, doc_id=hit.doc_id, path=hit.path, page=hit.page, page_label=hit.page_label,
                    passage=hit.text, span=grounding.best_span(hit.text, query), title=hit.title,
-                   doc_type=hit.doc_type, doc_date=hit.doc_date, chunk_id=hit.chunk_id, unit=hit.unit)
+                   doc_type=hit.doc_type, doc_date=hit.doc_date, chunk_id=hit.chunk_id, unit=hit.unit,
+                   label=hit.label, repealed=hit.repealed, legal_warning=hit.legal_warning)
 
     def to_json(self) -> dict:
         return {"n": self.n, "doc_id": self.doc_id, "path": self.path, "page": self.page,
                 "passage": self.passage, "span": list(self.span), "title": self.title,
-                "page_label": self.page_label, "doc_type": self.doc_type, "date": self.doc_date}
+                "page_label": self.page_label, "doc_type": self.doc_type, "date": self.doc_date,
+                "label": self.label, "repealed": self.repealed, "legal_warning": self.legal_warning}
 
 
 @dataclass
@@ -124,7 +129,7 @@ class AnswerService:
         allowed = self.spaces_for(profile)
         f = filters or Filters()
         spaces = allowed if f.spaces is None else [s for s in f.spaces if s in allowed]
-        return Filters(spaces=spaces, types=f.types, since=f.since, until=f.until)
+        return dataclasses.replace(f, spaces=spaces)
 
     # -- follow-ups -------------------------------------------------------------------
     def standalone(self, question: str, history: list[tuple[str, str]] | None, use_llm: bool) -> str:
@@ -216,7 +221,9 @@ class AnswerService:
         answer.status = "answered"
         answer.citations = [answer.passages[n - 1] for n in checked.cited]
         answer.warnings += [w.to_json() for w in checked.warnings]
-        answer.warnings += _newer_versions(answer.citations, answer.passages)
+        answer.warnings += _legal_status(answer.citations)
+        warned = {int(w["detail"]) for w in answer.warnings if w["code"] in ("repealed", "amended")}
+        answer.warnings += _newer_versions([c for c in answer.citations if c.n not in warned], answer.passages)
         answer.timings["total_ms"] = _ms(t0, time.perf_counter())
         return answer
 
@@ -241,6 +248,18 @@ class AnswerService:
         answer.citations = list(answer.passages)
         answer.timings["total_ms"] = _ms(t0, time.perf_counter())
         return answer
+
+
+def _legal_status(cited: list[Citation]) -> list[dict]:
+    """The most dangerous wrong answer in a town hall: quoting an act that a later one repealed or amended."""
+    out: list[dict] = []
+    for c in cited:
+        if c.legal_warning:
+            out.append({"code": "repealed" if c.repealed else "amended", "message": f"[{c.n}] {c.legal_warning}",
+                        "message_en": (f"Passage [{c.n}] comes from an act that was "
+                                       f"{'repealed' if c.repealed else 'amended'} by a later act."),
+                        "detail": str(c.n)})
+    return out
 
 
 def _newer_versions(cited: list[Citation], shown: list[Citation]) -> list[dict]:

@@ -35,7 +35,8 @@ _HARD = re.compile(
     re.IGNORECASE)
 _SOFT = re.compile(r"^(?:vu\b|considérant\b|considerant\b|attendu\b|[-•–▪]\s|\d+[°)]\s|[a-z]\)\s)", re.IGNORECASE)
 _TABLE_ROW = re.compile(r"\S\s\|\s\S")
-_PAGE_FURNITURE = re.compile(r"^(?:page\s*)?\d+\s*(?:/|sur|of)\s*\d+$|^-?\s*\d+\s*-?$", re.IGNORECASE)
+_PAGE_FURNITURE = re.compile(r"^(?:page\s*)?\d+\s*(?:/|sur|of)\s*\d+$|^page\s*\d+$", re.IGNORECASE)
+_BARE_NUMBER = re.compile(r"^-?\s*\d{1,4}\s*-?$")  # a page number, when it is the first or last line
 _SENTENCE_END = re.compile(r"([.!?…])(\s+)(?=[«\"(\[]?[A-ZÀ-ÖØ-Þ0-9])")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -99,34 +100,109 @@ def split_sentences(text: str) -> list[str]:
 
 def _is_heading_line(line: str) -> bool:
     letters = [c for c in line if c.isalpha()]
-    return 3 <= len(letters) and len(line) <= 90 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    if len(letters) < 4 or len(line) > 90:
+        return False
+    if len(letters) < 0.5 * len(line.replace(" ", "")):
+        return False  # a reference number such as "000-2176-DEL2025041-DE" is not a heading
+    return sum(c.isupper() for c in letters) / len(letters) > 0.8
 
 
 def _furniture_key(line: str) -> str:
     return re.sub(r"\d+", "#", line.strip().lower())
 
 
-def page_units(pages: Iterable[Page]) -> Iterator[Unit]:
-    """Rebuild paragraphs and structural units from page blocks."""
-    edge_seen: Counter[str] = Counter()
-    for page in pages:
-        if page.needs_ocr:
-            continue
+_VALUE_CELL = re.compile(r"^[-+]?\s*\d[\d\s\u00a0\u202f.,]*(?:\s?(?:%|€|eur|euros|h|ha|m²|m2|k€))?$", re.IGNORECASE)
+
+
+def _is_header_cell(line: str) -> bool:
+    words = line.split()
+    return (1 <= len(words) <= 6 and len(line) <= 48 and not _VALUE_CELL.match(line)
+            and not line.rstrip().endswith((".", ";", ",", ":")) and line[:1].isupper())
+
+
+def merge_cell_columns(lines: list[str]) -> list[str]:
+    """Put back together a table that the PDF text layer gives one cell per line.
+
+    pypdf returns "Votants / Pour / Contre / Abstentions / 29 / 29 / 0 / 0" as eight lines; read that way the
+    figures lose their meaning (and look like page numbers). A run of short header cells followed by a
+    whole number of rows of numeric cells becomes "Votants : 29 ; Pour : 29 ; Contre : 0 ; Abstentions : 0."
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(lines):
+        j = i
+        while j < len(lines) and _is_header_cell(lines[j].strip()):
+            j += 1
+        m = j
+        while m < len(lines) and _VALUE_CELL.match(lines[m].strip()):
+            m += 1
+        n_values = m - j
+        merged = False
+        for skip in range(0, max(0, j - i - 1)):  # a caption line may precede the header cells
+            header = [h.strip() for h in lines[i + skip:j]]
+            if len(header) >= 2 and n_values >= len(header) and n_values % len(header) == 0:
+                out.extend(h.strip() for h in lines[i:i + skip])
+                for r in range(n_values // len(header)):
+                    row = [v.strip() for v in lines[j + r * len(header): j + (r + 1) * len(header)]]
+                    out.append(" ; ".join(f"{h} : {v}" for h, v in zip(header, row)) + ".")
+                i, merged = m, True
+                break
+        if not merged:
+            out.append(lines[i])
+            i += 1
+    return out
+
+
+def _edges(blocks: list[Block]) -> set[int]:
+    window = 3 if len(blocks) >= 8 else 1  # running headers/footers sit in the first/last lines
+    return set(range(min(window, len(blocks)))) | set(range(max(0, len(blocks) - window), len(blocks)))
+
+
+def page_units(pages: Iterable[Page], lookahead: int = 2) -> Iterator[Unit]:
+    """Rebuild paragraphs and structural units from page blocks.
+
+    A line at the top or bottom of a page that recurs at the edge of at least two other pages is a
+    running header or footer and is dropped; pages are read ``lookahead`` pages ahead so that the first
+    pages lose theirs too.
+    """
+    edge_pages: Counter[str] = Counter()  # furniture key -> number of pages with it at an edge
+    window: list[tuple[Page, list[Block], set[str]]] = []
+
+    def take(page: Page) -> None:
         blocks = [Block(_CONTROL.sub("", b.text), b.heading_level) for b in page.blocks]
         blocks = [b for b in blocks if b.text.strip()]
-        window = 3 if len(blocks) >= 8 else 1  # running headers/footers sit in the first/last lines
-        edges = set(range(window)) | set(range(len(blocks) - window, len(blocks)))
+        keys = {_furniture_key(blocks[i].text) for i in _edges(blocks)}
+        edge_pages.update(keys)
+        window.append((page, blocks, keys))
+
+    def emit() -> Iterator[Unit]:
+        page, blocks, _keys = window.pop(0)
+        if page.needs_ocr:
+            return
+        if blocks and _BARE_NUMBER.match(blocks[-1].text.strip()):
+            blocks = blocks[:-1]
+        if blocks and _BARE_NUMBER.match(blocks[0].text.strip()):
+            blocks = blocks[1:]
+        if not any(b.heading_level for b in blocks):
+            blocks = [Block(t) for t in merge_cell_columns([b.text for b in blocks])]
+        edges = _edges(blocks)
         keep: list[Block] = []
         for i, b in enumerate(blocks):
             line = b.text.strip()
-            if _PAGE_FURNITURE.match(line):
+            if i in edges and _PAGE_FURNITURE.match(line):
                 continue
-            if i in edges and not b.heading_level and edge_seen[_furniture_key(line)] >= 2:
-                continue  # a running header/footer seen on earlier pages
+            if (i in edges and not b.heading_level and edge_pages[_furniture_key(line)] >= 3
+                    and not _HARD.match(line)):
+                continue  # a running header/footer (never an "Article N" that starts several pages)
             keep.append(b)
-        for i in edges:
-            edge_seen[_furniture_key(blocks[i].text)] += 1
         yield from _units_of_page(page, keep)
+
+    for page in pages:
+        take(page)
+        if len(window) > lookahead:
+            yield from emit()
+    while window:
+        yield from emit()
 
 
 def _units_of_page(page: Page, blocks: list[Block]) -> Iterator[Unit]:
@@ -204,12 +280,22 @@ def chunk_units(units: Iterable[Unit], *, target: int = 90, max_words: int = 160
     cur_section = ""
     ord_ = 0
 
+    heads = 0  # how many units of ``current`` are headings
+    held: Chunk | None = None  # a chunk of one or two headings only, emitted only if nothing follows
+
     def emit() -> Iterator[Chunk]:
-        nonlocal current, cur_words, ord_
+        nonlocal current, cur_words, ord_, heads, held
         if current:
-            yield Chunk(ord_, " ".join(current), cur_page, cur_page, cur_label, cur_section)
-            ord_ += 1
-        current, cur_words = [], 0
+            chunk = Chunk(ord_, " ".join(current), cur_page, cur_page, cur_label, cur_section)
+            if heads == len(current) and heads <= 2:
+                # A heading alone at the foot of a page or before a sub-heading says nothing by itself and
+                # outranks real passages on short queries; the chunks after it carry it as their section.
+                held = chunk
+            else:
+                held = None
+                yield chunk
+                ord_ += 1
+        current, cur_words, heads = [], 0, 0
 
     for unit in units:
         n = len(unit.text.split())
@@ -228,17 +314,21 @@ def chunk_units(units: Iterable[Unit], *, target: int = 90, max_words: int = 160
         if cur_words + n <= target or not current and n <= max_words:
             current.append(unit.text)
             cur_words += n
+            heads += unit.heading
             continue
         # The unit does not fit: close the chunk and split the unit by sentences.
         for sentence in split_sentences(unit.text):
             for piece in _cut_long(sentence, max_words):
                 m = len(piece.split())
-                if current and cur_words + m > target:
+                only_heads = heads == len(current)
+                if current and cur_words + m > target and not (only_heads and cur_words + m <= max_words):
                     yield from emit()
                     cur_page, cur_label, cur_section = unit.page, unit.label, section
                 current.append(piece)
                 cur_words += m
     yield from emit()
+    if held is not None and ord_ == 0:
+        yield held  # a document made of a title only still gets found
 
 
 def _only_headings(texts: list[str]) -> bool:

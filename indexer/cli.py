@@ -53,6 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     se.add_argument("--type", action="append", dest="types", help="limiter à un type de document (répétable)")
     se.add_argument("--since", type=_parse_date)
     se.add_argument("--until", type=_parse_date)
+    se.add_argument("--in-force", action="store_true", dest="in_force",
+                    help="seulement les actes en vigueur (sans ceux qu'un acte plus récent a abrogés)")
+    se.add_argument("--procurement", metavar="CONSULTATION", help="seulement le dossier de cette consultation, "
+                    "par exemple 2025-AOO-03")
     se.add_argument("--profile", help="profil de droits (par défaut celui de l'utilisateur)")
     ask = sub.add_parser("ask", help="poser une question : réponse citée (ou passages en mode recherche seule)")
     ask.add_argument("question")
@@ -65,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument("--type", action="append", dest="types", help="limiter à un type de document (répétable)")
     ask.add_argument("--since", type=_parse_date)
     ask.add_argument("--until", type=_parse_date)
+    ask.add_argument("--in-force", action="store_true", dest="in_force",
+                    help="seulement les actes en vigueur (sans ceux qu'un acte plus récent a abrogés)")
+    ask.add_argument("--procurement", metavar="CONSULTATION", help="seulement le dossier de cette consultation, "
+                    "par exemple 2025-AOO-03")
 
     ev = sub.add_parser("eval", help="mesurer la qualité sur un fichier de questions de référence")
     ev.add_argument("questions")
@@ -127,6 +135,8 @@ def _print_report(report) -> None:
         f"{report.pages} page(s) lue(s), {report.chunks} passage(s) indexé(s)"
         + (f" ({report.pages / report.seconds:.1f} pages/s)." if report.seconds and report.pages else "."),
     ]
+    if report.ocr_pages:
+        lines.append(f"{report.ocr_pages} page(s) numérisée(s) lue(s) par reconnaissance de caractères (OCR).")
     if report.failed or report.skipped or report.needs_ocr or report.warnings:
         lines.append(f"Avertissements : {report.failed} en échec, {report.skipped} ignoré(s), "
                      f"{report.needs_ocr} à passer en OCR, {report.warnings} autre(s).")
@@ -196,7 +206,8 @@ def _search(store, args) -> None:
     from .search import Filters, Searcher
 
     access = rights.resolve(store.settings, profile=args.profile)
-    filters = rights.restrict(Filters(spaces=args.space, types=args.types, since=args.since, until=args.until),
+    filters = rights.restrict(Filters(spaces=args.space, types=args.types, since=args.since, until=args.until,
+                                      in_force=args.in_force, procurement=args.procurement),
                               list(access.spaces))
     hits = Searcher(store).search(args.query, k=args.k, filters=filters, mode=args.mode)
     if args.json:
@@ -207,7 +218,10 @@ def _search(store, args) -> None:
         return
     for i, h in enumerate(hits, start=1):
         where = f"page {h.page_label}" if h.unit == "page" else f"section {h.page}"
-        print(f"[{i}] {h.title} — {h.path}, {where} (score {h.score:.4f})")
+        name = f"{h.label} — {h.title}" if h.label else h.title
+        print(f"[{i}] {name} — {h.path}, {where} (score {h.score:.4f})")
+        if h.legal_warning:
+            print(f"    ⚠ {h.legal_warning}")
         text = " ".join(h.text.split())
         print(f"    {text[:400]}{'…' if len(text) > 400 else ''}")
 
@@ -220,7 +234,8 @@ def _ask(settings: Settings, args) -> int:
 
     access = rights.resolve(settings, profile=args.profile)
     service = AnswerService(settings, llm_backend="none" if args.no_llm else args.llm, llm_model=args.model)
-    filters = Filters(spaces=args.space, types=args.types, since=args.since, until=args.until)
+    filters = Filters(spaces=args.space, types=args.types, since=args.since, until=args.until,
+                      in_force=args.in_force, procurement=args.procurement)
     streamed = []
 
     def on_token(piece: str) -> None:
@@ -258,7 +273,10 @@ def _render_answer(answer, notice: str) -> str:
         lines.append("Sources :")
     for c in shown:
         where = f"page {c.page_label}" if c.unit == "page" else f"section {c.page}"
-        lines.append(f"[{c.n}] {c.title} — {c.path}, {where}")
+        name = f"{c.label} — {c.title}" if c.label else c.title
+        lines.append(f"[{c.n}] {name} — {c.path}, {where}")
+        if c.legal_warning and answer.status != "answered":
+            lines.append(f"    ⚠ {c.legal_warning}")
         a, b = c.span
         lines.append(f"    « {' '.join(c.passage[a:b].split())[:300]} »")
     if answer.model:

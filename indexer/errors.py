@@ -30,6 +30,27 @@ REASONS: dict[str, tuple[str, str]] = {
                         "Misleading extension: the file is actually {format}."),
     "partial_ocr": ("{count} page(s) numérisée(s) sans texte : OCR nécessaire pour ces pages.",
                     "{count} scanned page(s) without text: OCR needed for those pages."),
+    "ocr_unavailable": ("Lecture des pages numérisées (OCR) impossible : le programme Tesseract est introuvable. "
+                        "Pour l'activer, installez-le avec le français (Debian/Ubuntu : « sudo apt-get install "
+                        "tesseract-ocr tesseract-ocr-fra » ; Windows : Tesseract-OCR avec la langue française, ou "
+                        "son chemin dans passeur.toml, [ocr] tesseract), puis relancez « passeur index sync ».",
+                        "OCR unavailable: the tesseract program was not found. Install tesseract-ocr and "
+                        "tesseract-ocr-fra (or set [ocr] tesseract), then run `passeur index sync`."),
+    "ocr_language_missing": ("Lecture des pages numérisées (OCR) impossible : la langue « {language} » de "
+                             "Tesseract n'est pas installée. Installez-la (Debian/Ubuntu : « sudo apt-get install "
+                             "tesseract-ocr-{language} »), puis relancez « passeur index sync ».",
+                             "OCR unavailable: Tesseract language data {language!r} is missing; install "
+                             "tesseract-ocr-{language}, then run `passeur index sync`."),
+    "ocr_disabled": ("Lecture des pages numérisées (OCR) désactivée dans passeur.toml ([ocr] enabled = false) : "
+                     "activez-la puis relancez « passeur index sync ».",
+                     "OCR is disabled ([ocr] enabled = false); enable it, then run `passeur index sync`."),
+    "ocr_limit": ("OCR limité aux {limit} premières pages numérisées du document : {count} page(s) restent sans "
+                  "texte (réglage [ocr] max_pages).",
+                  "OCR stopped after {limit} scanned pages: {count} page(s) left without text ([ocr] max_pages)."),
+    "ocr_timeout": ("OCR abandonné au-delà de {seconds} s par page sur {count} page(s) (pages {pages}) : elles "
+                    "restent sans texte (réglage [ocr] timeout_s).",
+                    "OCR gave up after {seconds} s on {count} page(s) (pages {pages}) ([ocr] timeout_s)."),
+    "ocr_failed": ("Échec de l'OCR sur {count} page(s) : {detail}", "OCR failed on {count} page(s): {detail}"),
     "error": ("Erreur inattendue lors de la lecture : {detail}", "Unexpected error while reading: {detail}"),
 }
 

@@ -79,7 +79,34 @@ def m003_personal_data() -> str:
     return "ALTER TABLE documents ADD COLUMN pii TEXT"
 
 
-MIGRATIONS: list[Callable[[], str]] = [m001_initial, m002_fts_vocabulary, m003_personal_data]
+def m004_acts() -> str:
+    """Structure of administrative acts (number, date, vote…) and the acts each one amends or repeals."""
+    return """
+    CREATE TABLE acts (
+        doc_id TEXT PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL DEFAULT '',
+        number TEXT NOT NULL DEFAULT '',
+        act_date TEXT NOT NULL DEFAULT '',
+        procurement TEXT NOT NULL DEFAULT '',
+        info TEXT NOT NULL
+    );
+    CREATE INDEX acts_number ON acts(number);
+    CREATE INDEX acts_procurement ON acts(procurement);
+    CREATE TABLE act_links (
+        doc_id TEXT NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+        relation TEXT NOT NULL,
+        kind TEXT NOT NULL DEFAULT '',
+        number TEXT NOT NULL DEFAULT '',
+        act_date TEXT NOT NULL DEFAULT ''
+    );
+    CREATE INDEX act_links_doc ON act_links(doc_id);
+    CREATE INDEX act_links_number ON act_links(number);
+    CREATE INDEX act_links_date ON act_links(act_date);
+    CREATE INDEX acts_date ON acts(act_date);
+    """
+
+
+MIGRATIONS: list[Callable[[], str]] = [m001_initial, m002_fts_vocabulary, m003_personal_data, m004_acts]
 
 
 def _statements(script: str) -> list[str]:

@@ -58,7 +58,9 @@ _EXAMPLES: list[tuple[str, str]] = [
 def passage_header(n: int, hit: Hit) -> str:
     where = f"page {hit.page_label}" if hit.unit == "page" else f"section {hit.page}"
     meta = ", ".join(x for x in (hit.doc_type, hit.doc_date) if x)
-    return f"[{n}] {hit.title} ({meta}) — {where}"
+    name = f"{hit.label} — {hit.title}" if hit.label else hit.title
+    status = " — ABROGÉ, plus en vigueur" if hit.repealed else ""
+    return f"[{n}] {name} ({meta}) — {where}{status}"
 
 
 def format_passages(hits: list[Hit], max_words: int = 140) -> str:

@@ -22,6 +22,8 @@ sharing a PC out of each other's spaces, not a local administrator (docs/SECURIT
 
 from __future__ import annotations
 
+import dataclasses
+
 import getpass
 import logging
 from dataclasses import dataclass
@@ -119,4 +121,4 @@ def restrict(filters, spaces: list[str] | tuple[str, ...]):
     f = filters or Filters()
     allowed = list(spaces)
     chosen = allowed if f.spaces is None else [s for s in f.spaces if s in allowed]
-    return Filters(spaces=chosen, types=f.types, since=f.since, until=f.until)
+    return dataclasses.replace(f, spaces=chosen)

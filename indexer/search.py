@@ -7,18 +7,19 @@ a slot nor leak.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import re
-
-from . import textnorm
+from . import acts, legal, textnorm
 from .store import Store
 
 
-_YEAR = re.compile(r"\b(20[0-4]\d|19[5-9]\d)\b")
+_YEAR = re.compile(r"\b(20[0-4]\d|19[5-9]\d)\b(?![-_/]\d)")  # a year, not the start of an act number
+_NUMBER_IN_QUERY = re.compile(r"\b(?:[A-Z]{1,4}[-_])?(?:19|20)\d\d[-_/][A-Z]{0,4}-?\d{1,4}\b", re.IGNORECASE)
 
 
 @dataclass
@@ -27,9 +28,20 @@ class Filters:
     types: list[str] | None = None
     since: date | None = None
     until: date | None = None
+    in_force: bool = False  # leave out acts that a later readable act repealed or replaced
+    procurement: str | None = None  # only the documents of this consultation ("2025-AOO-03")
+    # Resolved by the Searcher from in_force / procurement before both queries run:
+    exclude_docs: list[str] | None = None
+    only_docs: list[str] | None = None
 
     def sql(self, alias: str = "c") -> tuple[str, list[Any]]:
         clauses, params = [], []
+        if self.exclude_docs:
+            clauses.append(f"{alias}.doc_id NOT IN ({','.join('?' for _ in self.exclude_docs)})")
+            params += self.exclude_docs
+        if self.only_docs is not None:
+            clauses.append(f"{alias}.doc_id IN ({','.join('?' for _ in self.only_docs) or 'NULL'})")
+            params += self.only_docs
         if self.spaces is not None:
             clauses.append(f"{alias}.space IN ({','.join('?' for _ in self.spaces) or 'NULL'})")
             params += self.spaces
@@ -46,6 +58,10 @@ class Filters:
 
     def chroma(self) -> dict[str, Any] | None:
         clauses: list[dict[str, Any]] = []
+        if self.exclude_docs:
+            clauses.append({"doc_id": {"$nin": list(self.exclude_docs)}})
+        if self.only_docs is not None:
+            clauses.append({"doc_id": {"$in": list(self.only_docs) or ["\x00none"]}})
         if self.spaces is not None:
             clauses.append({"space": {"$in": list(self.spaces) or ["\x00none"]}})
         if self.types:
@@ -74,19 +90,34 @@ class Hit:
     doc_date: str
     space: str
     unit: str = "page"
+    label: str = ""  # "Délibération n° 2024-037 du 18 juin 2024, article 2" when the structure is known
+    repealed: bool = False  # a later readable act repealed or replaced this one
+    legal_warning: str = ""  # French sentence: repealed / amended by which act
     ranks: dict[str, int] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)  # raw score per retriever (dense: cosine)
 
     def to_json(self) -> dict[str, Any]:
         return {"doc_id": self.doc_id, "path": self.path, "page": self.page, "score": round(self.score, 6),
                 "text": self.text, "title": self.title, "page_label": self.page_label, "section": self.section,
-                "doc_type": self.doc_type, "date": self.doc_date, "space": self.space, "chunk_id": self.chunk_id}
+                "doc_type": self.doc_type, "date": self.doc_date, "space": self.space, "chunk_id": self.chunk_id,
+                "label": self.label, "repealed": self.repealed, "legal_warning": self.legal_warning}
 
 
 class Searcher:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.settings = store.settings.search
+
+    def resolve(self, filters: Filters) -> Filters:
+        """Turn the "in force" and procurement filters into document lists applied inside both queries."""
+        conn = self.store.catalog.conn
+        exclude = only = None
+        if filters.in_force:
+            exclude = legal.repealed_ids(conn, filters.spaces)
+        if filters.procurement:
+            only = [r[0] for r in conn.execute("SELECT doc_id FROM acts WHERE procurement = ?",
+                                               (filters.procurement.strip().upper(),))]
+        return dataclasses.replace(filters, exclude_docs=exclude, only_docs=only)
 
     def lexical(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
         match = textnorm.fts_query(query)
@@ -106,12 +137,15 @@ class Searcher:
         hits = self.store.fresh_vectors().query(vector, n, filters.chroma())
         return [(cid, 1.0 - dist) for cid, dist in hits]
 
-    def _temporal_rerank(self, query: str, order: list[str], fused: dict[str, float], rows: dict) -> list[str]:
+    def _temporal_rerank(self, query: str, order: list[str], fused: dict[str, float], rows: dict,
+                         repealed: set[str] | None = None, named: set[str] | None = None) -> list[str]:
         """Dates matter in an archive of acts that amend acts.
 
-        A year named in the question favours passages of that year. Otherwise, among near-duplicate
-        passages of different documents (a tariff renewed each year, a FAQ re-issued), the most recent
-        document comes first: "what applies now" is the default reading of a question.
+        A year named in the question favours passages of that year. Otherwise, "what applies now" is the
+        default reading of a question: passages of an act that a later act repealed go down, and among
+        near-duplicate passages of different documents (a tariff renewed each year, a FAQ re-issued), the
+        most recent document comes first. An act the question names by its number ("la délibération
+        2024-037") comes before the acts that merely mention it.
         """
         head = [c for c in order[:30] if c in rows]
         if len(head) < 2:
@@ -119,6 +153,13 @@ class Searcher:
         years = set(_YEAR.findall(query))
         score = dict(fused)
         bonus = 1.0 / (self.settings.rrf_k + 1)
+        for c in head:
+            if named and rows[c]["doc_id"] in named:
+                score[c] += bonus
+        if repealed and not years:
+            for c in head:
+                if rows[c]["doc_id"] in repealed:
+                    score[c] -= bonus
         if years:
             for c in head:
                 r = rows[c]
@@ -137,6 +178,8 @@ class Searcher:
                     if not (ta and tb) or len(ta & tb) < self.settings.near_duplicate * len(ta | tb):
                         continue
                     old, new = (a, b) if ra["doc_date"] < rb["doc_date"] else (b, a)
+                    if named and rows[old]["doc_id"] in named:
+                        continue  # the question asks for that act
                     if score[old] >= score[new]:
                         score[new], score[old] = score[old] + 1e-6, score[new]
         return sorted(order, key=lambda c: -score.get(c, 0.0))
@@ -144,7 +187,7 @@ class Searcher:
     def search(self, query: str, k: int | None = None, filters: Filters | None = None,
                mode: str = "hybrid") -> list[Hit]:
         k = k or self.settings.k
-        filters = filters or Filters()
+        filters = self.resolve(filters or Filters())
         n = max(self.settings.candidates, k)
         rankings: dict[str, list[tuple[str, float]]] = {}
         if mode in ("hybrid", "lexical"):
@@ -162,7 +205,13 @@ class Searcher:
                 raw.setdefault(cid, {})[name] = score
         order = sorted(fused, key=lambda c: -fused[c])
         rows = self.store.catalog.chunk_rows(order[: n * 2])
-        order = self._temporal_rerank(query, order, fused, rows)
+        statuses = legal.statuses(self.store.catalog.conn, sorted({r["doc_id"] for r in rows.values()}),
+                                  filters.spaces)
+        infos = legal.info_of(self.store.catalog.conn, sorted({r["doc_id"] for r in rows.values()}))
+        numbers = {acts.normalize_number(m) for m in _NUMBER_IN_QUERY.findall(query)}
+        named = {d for d, info in infos.items() if info.number and info.number in numbers}
+        repealed = {d for d, st in statuses.items() if not st.in_force and d not in named}
+        order = self._temporal_rerank(query, order, fused, rows, repealed, named)
         hits: list[Hit] = []
         per_doc: dict[str, int] = {}
         seen_text: set[str] = set()
@@ -177,11 +226,17 @@ class Searcher:
                 continue
             seen_text.add(fingerprint)
             per_doc[row["doc_id"]] = per_doc.get(row["doc_id"], 0) + 1
+            info = infos.get(row["doc_id"], acts.ActInfo())
+            label = acts.citation_label(info, row["title"] or "", row["section"] or "", row["doc_type"] or "")
+            status = statuses.get(row["doc_id"])
             hits.append(Hit(chunk_id=cid, doc_id=row["doc_id"], path=row["path"], title=row["title"] or "",
                             page=row["page_start"], page_label=row["page_label"] or str(row["page_start"]),
                             section=row["section"] or "", text=row["text"], score=fused[cid],
                             doc_type=row["doc_type"] or "", doc_date=row["doc_date"] or "", space=row["space"],
-                            unit=row["unit"] or "page", ranks=ranks.get(cid, {}), scores=raw.get(cid, {})))
+                            unit=row["unit"] or "page", label=label,
+                            repealed=bool(status and not status.in_force),
+                            legal_warning=status.warning(info.label() or row["title"] or "") if status else "",
+                            ranks=ranks.get(cid, {}), scores=raw.get(cid, {})))
             if len(hits) >= k:
                 break
         return hits

@@ -139,6 +139,31 @@ class AuditSettings:
 
 
 @dataclass
+class OcrSettings:
+    enabled: bool = True
+    """Read scanned PDF pages (no text layer, or a poor one) with Tesseract OCR. Off, or without
+    Tesseract, such pages are flagged "needs OCR" and the status says how to enable it."""
+    language: str = "fra"
+    """Tesseract language(s), e.g. ``fra`` or ``fra+eng``; each needs its data (Debian ``tesseract-ocr-fra``)."""
+    tesseract: str = ""
+    """Path of the ``tesseract`` program; empty: found on the PATH (on Windows, also in Program Files)."""
+    dpi: int = 200
+    """Resolution at which a page is rendered for OCR; 200 gave the lowest error rate and time on
+    the corpus scans (bench/ocr.py)."""
+    min_quality: float = 0.6
+    """A page whose text layer scores below this (0..1, see indexer/ocr.py) is OCRed; the OCR text is
+    kept when it scores higher. The text pages of corpus/ score 0.9 or more."""
+    timeout_s: float = 120.0
+    """Longest OCR of one page in seconds; past it the page is flagged "needs OCR" and the next is read."""
+    max_pages: int = 300
+    """Most pages OCRed in one document; the others are flagged "needs OCR", so a huge scan never
+    blocks a sync for hours."""
+    threads: int = 1
+    """Tesseract threads per page (OMP_THREAD_LIMIT). One was measured 3 to 5 times faster than more
+    when other work shares the CPU."""
+
+
+@dataclass
 class Settings:
     index: IndexSettings = field(default_factory=IndexSettings)
     embedding: EmbeddingSettings = field(default_factory=EmbeddingSettings)
@@ -159,6 +184,7 @@ class Settings:
     """Space -> "keep" or "mask": personal data (NIR, IBAN, phones, e-mails, birth dates) in that space's
     passages is masked in displayed passages and prompts. Unlisted spaces: keep."""
     audit: AuditSettings = field(default_factory=AuditSettings)
+    ocr: OcrSettings = field(default_factory=OcrSettings)
     allowed_hosts: list[str] = field(default_factory=list)
     """Extra hosts (besides the Ollama host) Passeur may connect to. Empty: none."""
     home: Path = field(default_factory=data_dir)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 
-from . import errors
+from . import errors, legal
 from .catalog import Catalog
 from .embedding import Embedder, get_embedder
 from .settings import Settings
@@ -22,6 +22,7 @@ class Store:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.catalog = Catalog(settings.catalog_path)
+        legal.backfill(self.catalog)  # documents indexed before the catalogue knew about acts
         self._embedder: Embedder | None = None
         self._vectors: VectorStore | None = None
         self._seen_generation = -1

@@ -28,7 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import doctype, pii
+from . import acts, doctype, legal, ocr, ocr_store, pii
 from .catalog import FINAL_STATUSES, ChunkRow, dumps, now_iso
 from .chunking import Chunk, chunk_pages
 from .readers import EXT_FORMAT, Page, ReadError, find_dates, read
@@ -50,6 +50,7 @@ class SyncReport:
     failed: int = 0
     skipped: int = 0
     needs_ocr: int = 0
+    ocr_pages: int = 0  # pages whose text was read by OCR
     warnings: int = 0
     chunks: int = 0
     pages: int = 0
@@ -60,7 +61,7 @@ class SyncReport:
 
     def merge(self, other: "SyncReport") -> None:
         for name in ("added", "updated", "moved", "copied", "deleted", "unchanged", "failed", "skipped",
-                     "needs_ocr", "warnings", "chunks", "pages", "files_read", "seconds"):
+                     "needs_ocr", "ocr_pages", "warnings", "chunks", "pages", "files_read", "seconds"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.cancelled = self.cancelled or other.cancelled
         self.problems.extend(other.problems)
@@ -131,6 +132,9 @@ class Syncer:
             report.merge(self.sync_source(source, reconciled=True))
             if report.cancelled:
                 break
+        if not report.cancelled:  # word boxes of contents no longer indexed
+            ocr_store.prune(self.settings.home, {r[0] for r in self.catalog.conn.execute(
+                "SELECT content_hash FROM documents WHERE content_hash IS NOT NULL")})
         return report
 
     def sync_source(self, source, reconciled: bool = False) -> SyncReport:
@@ -155,7 +159,8 @@ class Syncer:
         for path, info in present.items():
             row = known.get(path)
             if (row is not None and row["status"] in FINAL_STATUSES and row["content_hash"]
-                    and row["size"] == info.size and row["mtime_ns"] == info.mtime_ns):
+                    and row["size"] == info.size and row["mtime_ns"] == info.mtime_ns
+                    and not ocr.retry_worthy(row["warnings"], self.settings.ocr)):
                 report.unchanged += 1
             else:
                 todo.append(info)
@@ -233,7 +238,8 @@ class Syncer:
             self._record_failure(source, info, row, None, "error", {"detail": str(exc)[:200]}, report)
             return
         report.files_read += 1
-        if row is not None and row["content_hash"] == digest and row["status"] in FINAL_STATUSES:
+        if (row is not None and row["content_hash"] == digest and row["status"] in FINAL_STATUSES
+                and not ocr.retry_worthy(row["warnings"], self.settings.ocr)):
             self._touch(row, info, digest)  # same content, new mtime
             report.unchanged += 1
             return
@@ -271,6 +277,7 @@ class Syncer:
                 title=Path(info.path).stem, doc_type=None, doc_date=None, space=source["space"], pages=0,
                 unit=None, status=status, reason=code, reason_params=dumps(params), warnings=None, chunks=0,
                 ocr_pages=0, metadata=None, indexed_at=now_iso())
+            legal.forget(c, doc_id)
             self.catalog.bump_generation(c)
         self.store.mark_seen()
         if status == "skipped":
@@ -317,6 +324,7 @@ class Syncer:
         with self.catalog.tx() as c:
             c.execute("UPDATE documents SET status = 'indexed', chunks = ?, indexed_at = ? WHERE id = ?",
                       (len(rows), now_iso(), doc_id))
+            legal.copy(c, twin["id"], doc_id)
             self.catalog.bump_generation(c)
         self.store.mark_seen()
 
@@ -333,8 +341,10 @@ class Syncer:
     def _ingest(self, source, info: FileInfo, row, doc_id: str, digest: str, report: SyncReport) -> None:
         idx = self.settings.index
         path = Path(info.path)
+        engine = ocr.DocumentOcr(self.settings.ocr, path, self.settings.home, digest)
         try:
-            doc = read(path, max_mb=idx.max_file_mb, max_pages=idx.max_pages, min_chars=idx.min_chars_per_page)
+            doc = read(path, max_mb=idx.max_file_mb, max_pages=idx.max_pages, min_chars=idx.min_chars_per_page,
+                       ocr=engine)
             pages = iter(doc.pages)
             first = next(pages, None)
         except ReadError as exc:
@@ -349,6 +359,9 @@ class Syncer:
         doc_type = doctype.guess(path.name, title, first_text)
         dates = find_dates(first_text)
         doc_date = (dates[0] if dates else datetime.fromtimestamp(info.mtime_ns / 1e9).date()).isoformat()
+        act_date = acts.extract(first_text, title=title, doc_type=doc_type, filename=path.name).date
+        if act_date:
+            doc_date = act_date  # the session date of a deliberation, not the first date of its page
         space = source["space"]
         date_num = _date_num(doc_date)
         was_indexed = row is not None and row["chunks"]
@@ -364,7 +377,7 @@ class Syncer:
         if was_indexed:
             self.store.vectors.delete_doc(doc_id)
 
-        ocr_pages = 0
+        ocr_pages = 0  # pages still without text (they need OCR)
         seen_pages = 0
 
         def counted(pages_iter: Iterator[Page]) -> Iterator[Page]:
@@ -373,12 +386,16 @@ class Syncer:
                 seen_pages += 1
                 if page.needs_ocr:
                     ocr_pages += 1
+                if page.ocr is not None:
+                    report.ocr_pages += 1
                 yield page
 
         chunks = chunk_pages(counted(itertools.chain([first], pages)), target=idx.chunk_words,
                              max_words=idx.chunk_max_words, min_words=idx.chunk_min_words)
         n_chunks = 0
         pii_found: dict[str, int] = {}  # kind -> count, for the DPO; never the values
+        act_text: list[str] = []  # for the act's structure and links (bounded)
+        act_chars = 0
         embedder = self.store.embedder
         while True:
             batch: list[Chunk] = list(itertools.islice(chunks, idx.embed_batch))
@@ -390,12 +407,18 @@ class Syncer:
             self._write_batch(rows, title, info.path, vectors)
             n_chunks += len(batch)
             for ch in batch:
+                if act_chars < 400_000:
+                    act_text.append(ch.text)
+                    act_chars += len(ch.text)
                 for kind, count in pii.summary(ch.text).items():
                     pii_found[kind] = pii_found.get(kind, 0) + count
 
+        engine.finish()  # keeps the OCR word boxes for the viewer
         warnings = list(doc.warnings)
         if ocr_pages and n_chunks:
             warnings.append(("partial_ocr", {"count": ocr_pages}))
+        if ocr_pages:
+            warnings.extend(engine.warnings())  # why those pages were not read, and how to enable OCR
         if n_chunks == 0:
             status, reason = ("needs_ocr", "needs_ocr") if ocr_pages else ("failed", "no_text")
         else:
@@ -408,6 +431,11 @@ class Syncer:
                       "pages = ?, indexed_at = ?, pii = ? WHERE id = ?",
                       (status, reason, dumps([[w, p] for w, p in warnings]), n_chunks, ocr_pages,
                        doc.page_count or seen_pages, now_iso(), dumps(pii_found), doc_id))
+            if status == "indexed":
+                legal.save(c, doc_id, acts.extract("\n".join(act_text), title=title, doc_type=doc_type,
+                                                   filename=path.name))
+            else:
+                legal.forget(c, doc_id)
             self.catalog.bump_generation(c)
         self.store.mark_seen()
         report.pages += seen_pages

@@ -37,6 +37,13 @@ for entry in "${QT_LIBS[@]}"; do
     fi
 done
 dpkg -s fonts-dejavu-core >/dev/null 2>&1 || PKGS+=(fonts-dejavu-core)
+# OCR of scanned PDF pages: the tesseract program and its French data (without them, scanned pages are
+# only flagged "needs OCR" and `passeur index status` says to install these two packages).
+if ! command -v tesseract >/dev/null 2>&1; then
+    PKGS+=(tesseract-ocr tesseract-ocr-fra)
+elif ! tesseract --list-langs 2>/dev/null | grep -qx fra; then
+    PKGS+=(tesseract-ocr-fra)
+fi
 
 if [ ${#PKGS[@]} -eq 0 ]; then
     exit 0

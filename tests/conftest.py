@@ -6,6 +6,7 @@ loopback, so a library that tries to phone home fails the test loudly.
 
 from __future__ import annotations
 
+import gc
 import ipaddress
 import socket
 import sys
@@ -49,6 +50,14 @@ def _no_outside_connection():
     before = len(_OUTSIDE)
     yield
     assert _OUTSIDE[before:] == [], f"a connection outside loopback was attempted: {_OUTSIDE[before:]}"
+
+
+@pytest.fixture(autouse=True)
+def _collect_leaks():
+    """Collect garbage after each test, so that an unclosed socket or file fails the test that
+    leaked it (ResourceWarning is an error) rather than whichever test the collector runs in."""
+    yield
+    gc.collect()
 
 
 class FileMaker:

@@ -55,7 +55,21 @@ def models_dir() -> Path:
     return path
 
 
+def bundled_models_dir() -> Path | None:
+    """Models shipped with the program: ``$PASSEUR_MODELS_DIR``, else ``models/`` inside the frozen
+    desktop bundle (installer/passeur.spec); None when there is none."""
+    env = os.environ.get("PASSEUR_MODELS_DIR")
+    if env:
+        return Path(env)
+    base = getattr(sys, "_MEIPASS", None)
+    return Path(base) / "models" if base else None
+
+
 def model_path(spec: ModelSpec = QWEN_CODER_1_5B) -> Path:
+    """The bundled model file when the program ships one, else the one assembled in the user cache."""
+    bundled = bundled_models_dir()
+    if bundled is not None and (bundled / spec.filename).is_file():
+        return bundled / spec.filename
     return models_dir() / spec.filename
 
 
@@ -101,7 +115,10 @@ def verified(spec: ModelSpec = QWEN_CODER_1_5B, path: Path | None = None) -> Pat
             fr=("Le fichier du modèle embarqué est altéré (empreinte SHA-256 incorrecte) : il ne sera pas "
                 "chargé. Supprimez-le et relancez « passeur model install »."),
             en=f"embedded model hash mismatch: {path}")
-    stamp.write_text(json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": spec.sha256}))
+    try:
+        stamp.write_text(json.dumps({"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": spec.sha256}))
+    except OSError:  # read-only program folder (bundle installed by an administrator): hash at each start
+        log.info("cannot write %s; the model will be hashed again next time", stamp)
     return path
 
 

@@ -46,8 +46,10 @@ def sniff(path: Path, head: bytes) -> str | None:
     return None
 
 
-def read(path: Path, *, max_mb: int = 200, max_pages: int = 3000, min_chars: int = 25) -> Document:
-    """Open ``path`` with the reader of its real format. Raises ReadError."""
+def read(path: Path, *, max_mb: int = 200, max_pages: int = 3000, min_chars: int = 25, ocr=None) -> Document:
+    """Open ``path`` with the reader of its real format. Raises ReadError.
+
+    ``ocr`` (an :class:`indexer.ocr.DocumentOcr`) reads the scanned pages of a PDF; without it they are flagged."""
     size = path.stat().st_size
     if size == 0:
         raise ReadError("empty")
@@ -64,7 +66,7 @@ def read(path: Path, *, max_mb: int = 200, max_pages: int = 3000, min_chars: int
     claimed = EXT_FORMAT.get(path.suffix.lower())
     try:
         if fmt == "pdf":
-            doc = read_pdf(path, min_chars=min_chars, max_pages=max_pages)
+            doc = read_pdf(path, min_chars=min_chars, max_pages=max_pages, ocr=ocr)
         elif fmt == "docx":
             doc = read_docx(path, max_pages=max_pages)
         elif fmt == "odt":

@@ -5,7 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
+
+if TYPE_CHECKING:
+    from ..ocr_store import OcrPage
 
 
 @dataclass
@@ -23,7 +26,8 @@ class Page:
     number: int  # 1-based physical page / section number
     label: str  # printed page label ("iii", "12"), or section title
     blocks: list[Block]
-    needs_ocr: bool = False
+    needs_ocr: bool = False  # no usable text: a scan that could not be OCRed
+    ocr: OcrPage | None = None  # set when the text was read by OCR (its words and their boxes)
 
     @property
     def text(self) -> str:

@@ -1,14 +1,24 @@
-"""PDF reader (pypdf): text per page, page labels, lazy page by page."""
+"""PDF reader (pypdf): text per page, page labels, lazy page by page.
+
+Pages without a text layer, or with a poor one, are read by OCR when an :class:`~indexer.ocr.DocumentOcr`
+is given (see :mod:`indexer.ocr`); otherwise, or when OCR reads nothing, an empty page is flagged
+``needs_ocr``.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
+from ..ocr import verdict
 from .base import Block, Document, Page, ReadError
 
+if TYPE_CHECKING:
+    from ..ocr import DocumentOcr
 
-def read_pdf(path: Path, *, min_chars: int = 25, max_pages: int = 3000) -> Document:
+
+def read_pdf(path: Path, *, min_chars: int = 25, max_pages: int = 3000,
+             ocr: DocumentOcr | None = None) -> Document:
     import pypdf
     from pypdf.errors import PdfReadError
 
@@ -50,16 +60,28 @@ def read_pdf(path: Path, *, min_chars: int = 25, max_pages: int = 3000) -> Docum
         doc.warnings.append(("too_many_pages", {"limit": max_pages, "pages": count}))
 
     def pages() -> Iterator[Page]:
-        for i in range(min(count, max_pages)):
-            label = labels[i] if i < len(labels) else str(i + 1)
-            try:
-                text = reader.pages[i].extract_text() or ""
-            except Exception:  # noqa: BLE001 - one broken page must not lose the others
-                text = ""
-            text = text.replace("\x00", "")
-            needs_ocr = len(text.strip()) < min_chars
-            blocks = [Block(line) for line in text.splitlines() if line.strip()]
-            yield Page(number=i + 1, label=label, blocks=blocks, needs_ocr=needs_ocr)
+        try:
+            for i in range(min(count, max_pages)):
+                label = labels[i] if i < len(labels) else str(i + 1)
+                try:
+                    text = reader.pages[i].extract_text() or ""
+                except Exception:  # noqa: BLE001 - one broken page must not lose the others
+                    text = ""
+                text = text.replace("\x00", "")
+                state = "empty" if len(text.strip()) < min_chars else "ok"
+                if ocr is not None:
+                    state = verdict(text, min_chars, ocr.settings.min_quality)
+                    if state != "ok":
+                        result = ocr.page(i, text if state == "poor" else "")
+                        if result is not None:
+                            blocks = [Block(line) for line in result.lines]
+                            yield Page(number=i + 1, label=label, blocks=blocks, ocr=result)
+                            continue
+                blocks = [Block(line) for line in text.splitlines() if line.strip()]
+                yield Page(number=i + 1, label=label, blocks=blocks, needs_ocr=state == "empty")
+        finally:
+            if ocr is not None:
+                ocr.close()  # the PDF it rendered pages from
 
     doc.pages = pages()
     return doc

@@ -35,6 +35,8 @@ def loopback_server():
     threading.Thread(target=loop, daemon=True).start()
     yield srv.getsockname()[1], accepted
     srv.close()
+    for conn in accepted:  # an unclosed accepted socket would raise a ResourceWarning in a later test
+        conn.close()
 
 
 def test_guard_refuses_unconfigured_host_and_allows_configured_one(loopback_server):

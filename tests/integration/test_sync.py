@@ -120,7 +120,9 @@ def test_hostile_files_are_reported_and_never_crash(make, capsys):
     assert "Synchronisation terminée" in out
     assert main(["index", "status", "--json"]) == 0
     status = json.loads(capsys.readouterr().out)
-    reasons = {os.path.basename(f["path"]): f["reason"] for f in status["failures"]}
+    reasons = {}  # each file's main reason (listed before its warnings, such as how to install OCR)
+    for f in status["failures"]:
+        reasons.setdefault(os.path.basename(f["path"]), f["reason"])
     assert reasons == {"secret.pdf": "encrypted", "vide.pdf": "empty", "casse.pdf": "corrupt",
                        "scan.pdf": "needs_ocr", "deguise.pdf": "wrong_extension", "tableur.xlsx": "unsupported"}
     assert all(f["message"] and "Type de fichier" not in f["message"] or f["reason"] == "unsupported"

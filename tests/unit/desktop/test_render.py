@@ -80,3 +80,14 @@ def test_english_rendering():
     html = render.turn_html(Turn("Q ?", answer(), state="done"), 0)
     assert "AI-generated answer" in html and "Model: scripted — 1.2 s" in html
     assert "Council decision · 2024-06-18" in render.card_html(citation(), "repas")
+
+
+def test_source_card_shows_the_act_label_and_its_legal_status():
+    c = citation(1)
+    c.label = "Délibération n° 2024-037 du 18 juin 2024, article 2"
+    c.legal_warning = ("Attention : la délibération n° 2024-037 du 18 juin 2024 a été abrogée ou remplacée par la "
+                       "délibération n° 2025-041 du 24 juin 2025 : elle n'est plus en vigueur.")
+    html = render.card_html(c, "prix du repas")
+    assert "<b>Délibération n° 2024-037 du 18 juin 2024, article 2</b>" in html
+    assert "⚠ Attention : la délibération n° 2024-037" in html and "n&#x27;est plus en vigueur" in html
+    assert "⚠" not in render.card_html(citation(2), "prix du repas")

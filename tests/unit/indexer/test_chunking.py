@@ -83,3 +83,57 @@ def test_pdf_line_hyphenation_is_undone():
     chunks = list(chunk_pages([page(1, "La rému-", "nération des agents est versée mensuellement.")],
                               target=50, min_words=1))
     assert "rémunération" in chunks[0].text
+
+
+def test_first_pages_lose_their_running_footer_too():
+    pages = [page(i, *[f"Ligne {n} du texte propre à la page {i} sur les subventions." for n in range(6)],
+                  "Commune de Valmoreau", "Subventions 2025 aux associations", f"page {i} / 4") for i in range(1, 5)]
+    chunks = list(chunk_pages(pages, target=80, min_words=1))
+    assert {c.page_start for c in chunks} == {1, 2, 3, 4}
+    assert all("Subventions 2025" not in c.text and "Commune de" not in c.text for c in chunks), chunks
+
+
+def test_article_lines_starting_several_pages_are_kept():
+    words = ["voirie", "cantine", "cimetière", "piscine"]
+    pages = [page(i, "Article 3", f"Le tarif de la {w} est fixé par le conseil.") for i, w in enumerate(words, 1)]
+    assert sum("Article 3" in c.text or c.section == "Article 3" for c in chunk_pages(pages, min_words=1)) == 4
+
+
+@pytest.mark.parametrize("lines, expected", [
+    (["Résultat du vote", "Votants", "Pour", "Contre", "Abstentions", "29", "27", "0", "2", "Fait à Valmoreau."],
+     "Votants : 29 ; Pour : 27 ; Contre : 0 ; Abstentions : 2."),
+    (["Conseillers en exercice", "Présents", "Représentés", "Votants", "29", "26", "3", "29",
+      "Présents : Mme Castaing, M. Fayolle."],
+     "Conseillers en exercice : 29 ; Présents : 26 ; Représentés : 3 ; Votants : 29."),
+    (["Catégorie", "Tarif", "Résident", "3,60 €"], None),  # cells that are not all figures stay as they are
+])
+def test_tables_read_one_cell_per_line_get_their_headers_back(lines, expected):
+    text = " ".join(c.text for c in chunk_pages([page(1, *lines)], target=80, min_words=1))
+    if expected:
+        assert expected in text
+    else:
+        assert "Catégorie :" not in text and "3,60 €" in text
+
+
+def test_figures_inside_a_page_are_not_taken_for_page_numbers():
+    chunks = list(chunk_pages([page(1, "Nombre de repas servis en 2025 :", "590",
+                                    "Le service fonctionne quatre jours par semaine.")], target=80, min_words=1))
+    assert "590" in " ".join(c.text for c in chunks)
+
+
+def test_a_reference_number_is_not_a_heading():
+    chunks = list(chunk_pages([page(1, "Transmise en préfecture le 27 juin 2025 (accusé n°",
+                                    "000-217600418-20250624-DEL2025041-DE).",
+                                    "Publiée le 27 juin 2025 sur le site de la commune.")], target=80, min_words=1))
+    assert all(not c.section.startswith("000-") for c in chunks)
+
+
+def test_a_heading_is_never_a_passage_of_its_own():
+    long_sentence = " ".join(["Les tarifs de la restauration scolaire sont fixés comme suit pour chaque repas servi"] * 6) + "."
+    pages = [page(1, "Article 1er — Tarifs applicables", long_sentence, "Article 2 — Tarif social"),
+             page(2, "Un tarif social de 1,00 € par repas est applicable aux familles modestes.")]
+    chunks = list(chunk_pages(pages, target=40, max_words=120, min_words=3))
+    assert all(c.text not in ("Article 1er — Tarifs applicables", "Article 2 — Tarif social") for c in chunks)
+    assert chunks[0].text.startswith("Article 1er") and "fixés comme suit" in chunks[0].text
+    social = next(c for c in chunks if "1,00 €" in c.text)
+    assert social.page_start == 2 and social.section == "Article 2 — Tarif social"
