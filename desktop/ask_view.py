@@ -46,6 +46,7 @@ class FilterBar(QWidget):
         self.since = self._date_edit()
         self.until_label = QLabel(self)
         self.until = self._date_edit()
+        self.in_force = QCheckBox(self)
         self.clear = QToolButton(self)
         self.clear.setText("↺")
         self.clear.clicked.connect(self.reset)
@@ -61,6 +62,7 @@ class FilterBar(QWidget):
             layout.addWidget(w, 0, col)
         for col, w in enumerate((self.since_label, self.since, self.until_label, self.until)):
             layout.addWidget(w, 1, col)
+        layout.addWidget(self.in_force, 0, 4, 1, 2)
         layout.addWidget(self.clear, 1, 4)
         layout.setColumnStretch(5, 1)
         self.retranslate()
@@ -83,6 +85,8 @@ class FilterBar(QWidget):
         self.clear.setToolTip(tr("ask.clear_filters"))
         self.clear.setAccessibleName(tr("ask.clear_filters"))
         self.search_only.setText(tr("ask.search_only"))
+        self.in_force.setText(tr("ask.in_force"))
+        self.in_force.setToolTip(tr("ask.in_force_tip"))
         self.set_options(self._spaces, self._types)
 
     def set_options(self, spaces: list[str], types: list[str]) -> None:
@@ -105,11 +109,13 @@ class FilterBar(QWidget):
         self.type.setCurrentIndex(0)
         self.since.setDate(NO_DATE)
         self.until.setDate(NO_DATE)
+        self.in_force.setChecked(False)
 
     def spec(self) -> FilterSpec:
         space, kind = self.space.currentData(), self.type.currentData()
         return FilterSpec(spaces=[space] if space else None, types=[kind] if kind else None,
-                          since=_py_date(self.since.date()), until=_py_date(self.until.date()))
+                          since=_py_date(self.since.date()), until=_py_date(self.until.date()),
+                          in_force=self.in_force.isChecked())
 
 
 def _py_date(value: QDate) -> date | None:

@@ -50,6 +50,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ask.any_type": ("Tous les types", "All types"),
     "ask.any_date": ("indifférent", "any"),
     "ask.search_only": ("Recherche seule (sans IA)", "Search only (no AI)"),
+    "ask.in_force": ("Actes en vigueur seulement", "Acts in force only"),
+    "ask.in_force_tip": ("Écarte les délibérations et arrêtés abrogés ou remplacés par un acte plus récent",
+                         "Leaves out deliberations and orders repealed or replaced by a later act"),
     "ask.placeholder": ("Posez votre question en français… (Entrée pour envoyer, Maj+Entrée pour aller à la "
                         "ligne)",
                         "Ask your question… (Enter to send, Shift+Enter for a new line)"),

@@ -41,11 +41,13 @@ class FilterSpec:
     types: list[str] | None = None
     since: date | None = None
     until: date | None = None
+    in_force: bool = False
 
     def to_filters(self):
         from indexer.search import Filters
 
-        return Filters(spaces=self.spaces, types=self.types, since=self.since, until=self.until)
+        return Filters(spaces=self.spaces, types=self.types, since=self.since, until=self.until,
+                       in_force=self.in_force)
 
 
 @dataclass

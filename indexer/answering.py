@@ -236,7 +236,10 @@ class AnswerService:
     def _weak(self, query: str, hits: list[Hit], spaces: list[str] | None) -> bool:
         terms = grounding.textnorm.query_terms(query)
         df, n = self.store.catalog.term_frequencies(terms, spaces)
-        ev = grounding.evidence(query, [f"{h.title} {h.section} {h.text}" for h in hits], df, n)
+        texts = [f"{h.title} {h.section} {h.text} {h.doc_date}" for h in hits]
+        if grounding.missing_years(query, texts):
+            return True  # the question is about a year none of the passages mentions
+        ev = grounding.evidence(query, texts, df, n)
         top_dense = max((h.scores.get("dense", 0.0) for h in hits), default=0.0)
         return grounding.retrieval_is_weak(ev, top_dense, min_coverage=self.settings.llm.min_coverage,
                                            min_dense=self.settings.llm.min_dense)

@@ -138,6 +138,20 @@ def evidence(question: str, passages: list[str], df: dict[str, int], n_docs: int
     return Evidence(got / total, best / total, missing, absent)
 
 
+_QUESTION_YEAR = re.compile(r"(?<![\d/.,-])((?:19|20)\d\d)(?:\s*[-/]\s*((?:19|20)\d\d))?(?![\d/.,])")
+_TEXT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def missing_years(question: str, passages: list[str]) -> list[str]:
+    """Years the question names (2027, 2027-2028) that no passage mentions: the archive cannot answer
+    "the canteen prices for 2027-2028" with the prices of 2026, however close the passages are."""
+    present = {y for p in passages for y in _TEXT_YEAR.findall(p)}
+    asked = []
+    for m in _QUESTION_YEAR.finditer(question):
+        asked += [y for y in m.groups() if y]
+    return sorted({y for y in asked if y not in present})
+
+
 def retrieval_is_weak(ev: Evidence, top_dense: float, *, min_coverage: float, min_dense: float) -> bool:
     """No LLM call when the passages clearly miss the question: no single passage holds a fair share
     of its distinctive words and none is close in meaning. Plausible questions whose words all occur

@@ -90,12 +90,14 @@ class SearchSettings:
     """Number of passages returned by default."""
     candidates: int = 60
     """Candidates taken from each retriever (FTS5 and dense) before fusion."""
-    rrf_k: int = 60
-    """Reciprocal rank fusion constant."""
+    rrf_k: int = 20
+    """Reciprocal rank fusion constant (20 rather than the usual 60: the first ranks of each retriever count
+    more; measured in docs/BENCHMARKS.md on the CDTN benchmark and the golden questions)."""
     dense_weight: float = 1.0
     """Weight of the dense ranking in the fusion."""
-    lexical_weight: float = 1.0
-    """Weight of the FTS5 (bm25) ranking in the fusion."""
+    lexical_weight: float = 1.5
+    """Weight of the FTS5 (bm25) ranking in the fusion (lexical matching is the stronger retriever on
+    French administrative text: see docs/BENCHMARKS.md)."""
     bm25_weights: list = field(default_factory=lambda: [2.0, 1.0, 1.0])
     """FTS5 bm25 weights of the title, section and body columns."""
     near_duplicate: float = 0.6

@@ -154,3 +154,14 @@ def test_the_window_never_blocks_while_answering(qtbot, make_window):
     assert window.ask.message.text().startswith("Une réponse est en cours")
     with qtbot.waitSignal(backend.answered, timeout=20000):
         gate.set()
+
+
+def test_in_force_switch_reaches_the_search_filters(qtbot, make_window, scripted):
+    backend, window = make_window(scripted("x"))
+    bar = window.ask.filters
+    assert bar.in_force.text() == "Actes en vigueur seulement" and not bar.spec().in_force
+    bar.in_force.setChecked(True)
+    filters = bar.spec().to_filters()
+    assert filters.in_force and filters.spaces is None
+    bar.reset()
+    assert not bar.in_force.isChecked()

@@ -69,3 +69,14 @@ def test_best_span_picks_the_matching_sentence_without_splitting_abbreviations()
     passage = "Vu l'art. L. 2121-29 du CGCT. Le tarif du repas est fixé à 3,45 €. La séance est levée."
     a, b = grounding.best_span(passage, "tarif du repas")
     assert passage[a:b] == "Le tarif du repas est fixé à 3,45 €."
+
+
+@pytest.mark.parametrize("question, passages, missing", [
+    ("Quels seront les tarifs de la cantine pour 2027-2028 ?", ["Tarifs pour l'année scolaire 2026-2027."], ["2028"]),
+    ("Quel était le tarif en 2024 ?", ["Tarif au 1er septembre 2024 : 3,45 €."], []),
+    ("Combien d'accidents en 2025 ?", ["Bilan 2024 : 12 accidents."], ["2025"]),
+    ("Prix au 12/03/2027 ?", ["Prix 2026."], []),  # a date is not a year question
+    ("Que dit la délibération n° 2024-037 ?", ["Délibération n° 2024-037"], []),
+])
+def test_years_named_by_the_question_must_be_in_the_passages(question, passages, missing):
+    assert grounding.missing_years(question, passages) == missing
