@@ -234,11 +234,15 @@ class AnswerService:
         return dataclasses.replace(hit, text=pii.mask(hit.text))
 
     def _weak(self, query: str, hits: list[Hit], spaces: list[str] | None) -> bool:
-        terms = grounding.textnorm.query_terms(query)
+        names = grounding.proper_names(query)
+        years = grounding.question_years(query)
+        terms = sorted(set(grounding.textnorm.query_terms(query)) | set(names) | set(years))
         df, n = self.store.catalog.term_frequencies(terms, spaces)
-        texts = [f"{h.title} {h.section} {h.text} {h.doc_date}" for h in hits]
-        if grounding.missing_years(query, texts):
-            return True  # the question is about a year none of the passages mentions
+        if any(df.get(name, 0) == 0 for name in names):
+            return True  # a person or an organisation the readable archive never mentions
+        if any(df.get(year, 0) == 0 for year in years):
+            return True  # a year the readable archive never mentions (the prices of 2031)
+        texts = [f"{h.title} {h.section} {h.text}" for h in hits]
         ev = grounding.evidence(query, texts, df, n)
         top_dense = max((h.scores.get("dense", 0.0) for h in hits), default=0.0)
         return grounding.retrieval_is_weak(ev, top_dense, min_coverage=self.settings.llm.min_coverage,

@@ -138,18 +138,34 @@ def evidence(question: str, passages: list[str], df: dict[str, int], n_docs: int
     return Evidence(got / total, best / total, missing, absent)
 
 
-_QUESTION_YEAR = re.compile(r"(?<![\d/.,-])((?:19|20)\d\d)(?:\s*[-/]\s*((?:19|20)\d\d))?(?![\d/.,])")
-_TEXT_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_QUESTION_YEAR = re.compile(r"(?<![\d/.,-])((?:19|20)\d\d)(?:\s*[-/]\s*((?:19|20)\d\d))?(?![\d/.,]|-\d)")
 
 
-def missing_years(question: str, passages: list[str]) -> list[str]:
-    """Years the question names (2027, 2027-2028) that no passage mentions: the archive cannot answer
-    "the canteen prices for 2027-2028" with the prices of 2026, however close the passages are."""
-    present = {y for p in passages for y in _TEXT_YEAR.findall(p)}
-    asked = []
+def question_years(question: str) -> list[str]:
+    """Years the question names ("2027", "2027-2028"; not the "2024" of an act number "2024-037")."""
+    asked: list[str] = []
     for m in _QUESTION_YEAR.finditer(question):
         asked += [y for y in m.groups() if y]
-    return sorted({y for y in asked if y not in present})
+    return sorted(set(asked))
+
+
+_NAMED = re.compile(
+    r"\b(?:M\.|MM\.|Mme|Mmes|Mlle|Me|Dr|monsieur|madame|mademoiselle|ma[îi]tre|famille|soci[ée]t[ée]|entreprise|"
+    r"cabinet|association|club|SARL|SAS|SA|EURL|SCI|[ée]tablissements?|groupe)\s+"
+    r"((?:(?:de |du |des |d'|la |le )?[A-ZÀ-ÖØ-ÞŒ][\wÀ-ÖØ-öø-ÿŒœ'-]+\s*){1,3})")
+
+
+def proper_names(question: str) -> list[str]:
+    """Index terms of the people and organisations the question names ("M. Benhaddou", "la famille Pouzet",
+    "la société Lumière Voirie"). If the readable archive never mentions such a name, it cannot answer a
+    question about it, however close the other words are. Places are left out: "à Lyon" in a question on
+    hotel allowances does not make it unanswerable."""
+    out: list[str] = []
+    for m in _NAMED.finditer(question):
+        for word in m.group(1).split():
+            if word[:1].isupper() and not word.isupper():
+                out += textnorm.index_terms(word).split()
+    return sorted(set(out))
 
 
 def retrieval_is_weak(ev: Evidence, top_dense: float, *, min_coverage: float, min_dense: float) -> bool:

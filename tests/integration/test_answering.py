@@ -142,3 +142,14 @@ def test_citing_an_older_version_warns_about_the_newer_one(make, scripted):
     assert "2025" in newer[0]["message"] and "plus récent" in newer[0]["message"]
     current = service(s, scripted(citing(2025, "5,10"))).ask(question)
     assert current.status == "answered" and [w["code"] for w in current.warnings] == []
+
+
+@pytest.mark.parametrize("question", [
+    "Quel est le prix du repas des enfants non domiciliés fixé pour M. Benhaddou ?",  # nobody of that name
+    "Quel est le prix du repas des enfants non domiciliés en 2031 ?",  # a year the archive never mentions
+])
+def test_names_and_years_the_archive_never_mentions_give_not_found(store, scripted, question):
+    llm = scripted("Le repas coûte 4,90 euros [1].")
+    a = service(store, llm).ask(question)
+    assert a.status == "not_found" and llm.calls == []
+    assert service(store, llm).ask("Quel est le prix du repas des enfants non domiciliés ?").status == "answered"
