@@ -46,6 +46,9 @@ class FilterBar(QWidget):
         self.since = self._date_edit()
         self.until_label = QLabel(self)
         self.until = self._date_edit()
+        self.procurement_label = QLabel(self)
+        self.procurement = QComboBox(self)
+        self.procurement.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.in_force = QCheckBox(self)
         self.clear = QToolButton(self)
         self.clear.setText("↺")
@@ -53,18 +56,20 @@ class FilterBar(QWidget):
         self.search_only = QCheckBox(parent)  # shown next to the ask button
         self._spaces: list[str] = []
         self._types: list[str] = []
+        self._procurements: list[str] = []
         for label, field in ((self.space_label, self.space), (self.type_label, self.type),
+                             (self.procurement_label, self.procurement),
                              (self.since_label, self.since), (self.until_label, self.until)):
             label.setBuddy(field)
         layout = QGridLayout(self)  # two rows: the bar stays narrow enough to leave room for the document
         layout.setContentsMargins(0, 0, 0, 0)
-        for col, w in enumerate((self.space_label, self.space, self.type_label, self.type)):
+        for col, w in enumerate((self.space_label, self.space, self.type_label, self.type,
+                                 self.procurement_label, self.procurement)):
             layout.addWidget(w, 0, col)
-        for col, w in enumerate((self.since_label, self.since, self.until_label, self.until)):
-            layout.addWidget(w, 1, col)
-        layout.addWidget(self.in_force, 0, 4, 1, 2)
-        layout.addWidget(self.clear, 1, 4)
-        layout.setColumnStretch(5, 1)
+        for col, w in enumerate((self.since_label, self.since, self.until_label, self.until, self.in_force)):
+            layout.addWidget(w, 1, col, 1, 2 if w is self.in_force else 1)
+        layout.addWidget(self.clear, 1, 6)
+        layout.setColumnStretch(7, 1)
         self.retranslate()
 
     def _date_edit(self) -> QDateEdit:
@@ -85,15 +90,22 @@ class FilterBar(QWidget):
         self.clear.setToolTip(tr("ask.clear_filters"))
         self.clear.setAccessibleName(tr("ask.clear_filters"))
         self.search_only.setText(tr("ask.search_only"))
+        self.procurement_label.setText(tr("ask.procurement"))
+        self.procurement.setToolTip(tr("ask.procurement_tip"))
         self.in_force.setText(tr("ask.in_force"))
         self.in_force.setToolTip(tr("ask.in_force_tip"))
-        self.set_options(self._spaces, self._types)
+        self.set_options(self._spaces, self._types, self._procurements)
 
-    def set_options(self, spaces: list[str], types: list[str]) -> None:
-        """Fill the lists (the spaces the profile may read, the types found in the index), keeping the choice."""
-        self._spaces, self._types = list(spaces), list(types)
+    def set_options(self, spaces: list[str], types: list[str], procurements: list[str] = ()) -> None:
+        """Fill the lists (the spaces the profile may read, the types and consultations found in the index),
+        keeping the choice."""
+        self._spaces, self._types, self._procurements = list(spaces), list(types), list(procurements)
+        self.procurement.setVisible(bool(self._procurements))
+        self.procurement_label.setVisible(bool(self._procurements))
         for combo, everything, values, label in ((self.space, tr("ask.any_space"), self._spaces, str),
-                                                 (self.type, tr("ask.any_type"), self._types, doc_type)):
+                                                 (self.type, tr("ask.any_type"), self._types, doc_type),
+                                                 (self.procurement, tr("ask.any_procurement"), self._procurements,
+                                                  str)):
             current = combo.currentData()
             combo.blockSignals(True)
             combo.clear()
@@ -107,6 +119,7 @@ class FilterBar(QWidget):
     def reset(self) -> None:
         self.space.setCurrentIndex(0)
         self.type.setCurrentIndex(0)
+        self.procurement.setCurrentIndex(0)
         self.since.setDate(NO_DATE)
         self.until.setDate(NO_DATE)
         self.in_force.setChecked(False)
@@ -115,7 +128,7 @@ class FilterBar(QWidget):
         space, kind = self.space.currentData(), self.type.currentData()
         return FilterSpec(spaces=[space] if space else None, types=[kind] if kind else None,
                           since=_py_date(self.since.date()), until=_py_date(self.until.date()),
-                          in_force=self.in_force.isChecked())
+                          in_force=self.in_force.isChecked(), procurement=self.procurement.currentData())
 
 
 def _py_date(value: QDate) -> date | None:
@@ -261,8 +274,8 @@ class AskView(QWidget):
         self.stop.setToolTip(tr("ask.stop_tip"))
         self.transcript.refresh()
 
-    def set_index_options(self, spaces: list[str], types: list[str]) -> None:
-        self.filters.set_options(spaces, types)
+    def set_index_options(self, spaces: list[str], types: list[str], procurements: list[str] = ()) -> None:
+        self.filters.set_options(spaces, types, procurements)
 
     # -- conversations -------------------------------------------------------------------------------------------
     def new_conversation(self) -> None:

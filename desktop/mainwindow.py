@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
                                         chunks=status.get("chunks", 0)))
         else:
             self.index_label.setText(tr("status.index_empty"))
-        self.ask.set_index_options(self.backend.spaces(), status.get("doc_types", []))
+        self.ask.set_index_options(self.backend.spaces(), status.get("doc_types", []), status.get("procurements", []))
 
     # -- conversations ----------------------------------------------------------------------------------------------
     def _conversation_list(self):

@@ -42,12 +42,13 @@ class FilterSpec:
     since: date | None = None
     until: date | None = None
     in_force: bool = False
+    procurement: str | None = None
 
     def to_filters(self):
         from indexer.search import Filters
 
         return Filters(spaces=self.spaces, types=self.types, since=self.since, until=self.until,
-                       in_force=self.in_force)
+                       in_force=self.in_force, procurement=self.procurement)
 
 
 @dataclass
@@ -151,6 +152,9 @@ class AnswerWorker(QObject):
         types = [r[0] for r in cat.conn.execute(
             "SELECT DISTINCT doc_type FROM documents WHERE status = 'indexed' AND doc_type IS NOT NULL "
             "ORDER BY doc_type")]
+        procurements = [r[0] for r in cat.conn.execute(
+            "SELECT DISTINCT a.procurement FROM acts a JOIN documents d ON d.id = a.doc_id "
+            "WHERE d.status = 'indexed' AND a.procurement != '' ORDER BY 1")]
         model = model_info(self._settings, self._llm)
         if model["backend"] == "ollama" and not self._probed:
             self._probed = True
@@ -162,7 +166,7 @@ class AnswerWorker(QObject):
         if self._model_error:
             model["error"] = self._model_error
         return {"documents": counts.get("documents_indexed", 0), "chunks": counts.get("chunks", 0),
-                "pages": counts.get("pages", 0), "doc_types": types, "model": model,
+                "pages": counts.get("pages", 0), "doc_types": types, "procurements": procurements, "model": model,
                 "profiles": dict(self._settings.profiles), "default_profile": self._settings.default_profile}
 
     @Slot(object)

@@ -187,7 +187,7 @@ def find_links(text: str, own_number: str = "") -> list[ActLink]:
 
 # -- structure ------------------------------------------------------------------------------------
 
-_OBJ = re.compile(r"^\s*objet\s*:\s*(.+)$", re.IGNORECASE | re.MULTILINE)
+_OBJ = re.compile(r"\bobjet\s*:\s*(.+?)\s*(?:\n|rapporteur\s*:|question examinée|$)", re.IGNORECASE)
 _SESSION = re.compile(r"s[ée]ance\s+(?:publique\s+)?du\s+(?:\w+\s+)?((?:1er|\d{1,2})\s+\w+\s+\d{4})", re.IGNORECASE)
 _MEMBERS = re.compile(r"en exercice\s*:\s*(\d+)\s*;\s*pr[ée]sents\s*:\s*(\d+)\s*;\s*repr[ée]sent[ée]s\s*:\s*(\d+)"
                       r"\s*;\s*votants\s*:\s*(\d+)", re.IGNORECASE)

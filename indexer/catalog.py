@@ -146,25 +146,47 @@ class Catalog:
             f"WHERE c.id IN ({marks})", ids).fetchall()
         return {r["id"]: r for r in rows}
 
+    DF_CAP = 1000
+    """Document frequencies within a set of spaces are counted up to this many passages: above it a word
+    is common and its IDF weight barely changes, and counting stops early (the "not found" decision runs
+    before every answer)."""
+
     def term_frequencies(self, terms: list[str], spaces: list[str] | None = None) -> tuple[dict[str, int], int]:
         """Number of indexed passages containing each (stemmed) term, and the number of passages, counted
-        within ``spaces`` only (None: all): what a profile may not read must not change its answers."""
+        within ``spaces`` only (None: all): what a profile may not read must not change its answers.
+        Counts are cached until the index changes (its generation)."""
         if not terms:
             return {}, 0
-        if spaces is None:
-            marks = ",".join("?" for _ in terms)
-            rows = self.conn.execute(f"SELECT term, doc FROM chunks_fts_vocab WHERE term IN ({marks})", terms)
-            total = self.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
-            return {r[0]: r[1] for r in rows}, total
-        marks = ",".join("?" for _ in spaces) or "NULL"
-        df = {}
-        for term in terms:
-            df[term] = self.conn.execute(
-                "SELECT COUNT(*) FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
-                f"WHERE chunks_fts MATCH ? AND c.space IN ({marks})",
-                ['"' + term.replace('"', '""') + '"', *spaces]).fetchone()[0]
-        total = self.conn.execute(f"SELECT COUNT(*) FROM chunks WHERE space IN ({marks})", list(spaces)).fetchone()[0]
-        return df, total
+        with self.lock:
+            generation = self.generation()
+            if getattr(self, "_df_generation", None) != generation or len(self._df_cache) > 100_000:
+                self._df_cache: dict[tuple[str, tuple[str, ...] | None], int] = {}
+                self._df_generation = generation
+                self._present_spaces = {r[0] for r in self.conn.execute("SELECT DISTINCT space FROM chunks")}
+            key = None if spaces is None or set(spaces) >= self._present_spaces else tuple(sorted(set(spaces)))
+            todo = [t for t in terms if (t, key) not in self._df_cache]
+            if todo and key is None:
+                marks = ",".join("?" for _ in todo)
+                found = dict(self.conn.execute(
+                    f"SELECT term, doc FROM chunks_fts_vocab WHERE term IN ({marks})", todo).fetchall())
+                for t in todo:
+                    self._df_cache[(t, key)] = found.get(t, 0)
+            elif todo:
+                marks = ",".join("?" for _ in key) or "NULL"
+                for t in todo:
+                    self._df_cache[(t, key)] = self.conn.execute(
+                        "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                        f"WHERE chunks_fts MATCH ? AND c.space IN ({marks}) LIMIT ?)",
+                        ['"' + t.replace('"', '""') + '"', *key, self.DF_CAP]).fetchone()[0]
+            if ("\x00total", key) not in self._df_cache:
+                if key is None:
+                    total = self.conn.execute("SELECT COUNT(*) FROM chunks").fetchone()[0]
+                else:
+                    marks = ",".join("?" for _ in key) or "NULL"
+                    total = self.conn.execute(f"SELECT COUNT(*) FROM chunks WHERE space IN ({marks})",
+                                              list(key)).fetchone()[0]
+                self._df_cache[("\x00total", key)] = total
+            return {t: self._df_cache[(t, key)] for t in terms}, self._df_cache[("\x00total", key)]
 
     # -- reports --------------------------------------------------------------
     def counts(self) -> dict[str, int]:

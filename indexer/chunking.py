@@ -153,6 +153,46 @@ def merge_cell_columns(lines: list[str]) -> list[str]:
     return out
 
 
+def _pipe_cells(line: str) -> list[str] | None:
+    if " | " not in line:
+        return None
+    cells = [c.strip() for c in line.split(" | ")]
+    return cells if len(cells) >= 2 else None
+
+
+def merge_pipe_rows(blocks: list[Block]) -> list[Block]:
+    """Make each row of a table self-describing: under the header "Votants | Pour | Contre | Abstentions",
+    the row "29 | 27 | 0 | 2" becomes "Votants : 29 ; Pour : 27 ; Contre : 0 ; Abstentions : 2." (DOCX and ODT
+    tables are read one row per line, cells separated by " | "). A passage cut from the middle of a long
+    table then still says what each figure is."""
+    out: list[Block] = []
+    header: list[str] | None = None
+    header_block: Block | None = None
+    for b in blocks:
+        cells = None if b.heading_level else _pipe_cells(b.text.strip())
+        if cells is None:
+            if header_block is not None:
+                out.append(header_block)  # a header with no row under it stays as it was
+            header = header_block = None
+            out.append(b)
+            continue
+        if header is not None and len(cells) == len(header):
+            if header_block is not None:
+                header_block = None  # its words now sit in every row
+            out.append(Block(" ; ".join(f"{h} : {c}" for h, c in zip(header, cells) if c and h) + "."))
+            continue
+        if header_block is not None:
+            out.append(header_block)
+        if all(c and len(c) <= 60 and not _VALUE_CELL.match(c) for c in cells):
+            header, header_block = cells, b
+        else:
+            header = header_block = None
+            out.append(b)
+    if header_block is not None:
+        out.append(header_block)
+    return out
+
+
 def _edges(blocks: list[Block]) -> set[int]:
     window = 3 if len(blocks) >= 8 else 1  # running headers/footers sit in the first/last lines
     return set(range(min(window, len(blocks)))) | set(range(max(0, len(blocks) - window), len(blocks)))
@@ -185,6 +225,7 @@ def page_units(pages: Iterable[Page], lookahead: int = 2) -> Iterator[Unit]:
             blocks = blocks[1:]
         if not any(b.heading_level for b in blocks):
             blocks = [Block(t) for t in merge_cell_columns([b.text for b in blocks])]
+        blocks = merge_pipe_rows(blocks)
         edges = _edges(blocks)
         keep: list[Block] = []
         for i, b in enumerate(blocks):

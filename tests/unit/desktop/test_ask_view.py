@@ -165,3 +165,16 @@ def test_in_force_switch_reaches_the_search_filters(qtbot, make_window, scripted
     assert filters.in_force and filters.spaces is None
     bar.reset()
     assert not bar.in_force.isChecked()
+
+
+def test_procurement_filter_lists_the_consultations(qtbot, make_window, scripted):
+    backend, window = make_window(scripted("x"))
+    bar = window.ask.filters
+    assert bar.procurement.isHidden()  # no procurement file in this index
+    window.ask.set_index_options(["general"], ["marche-rc"], ["2025-AOO-03", "2026-AOO-01"])
+    assert not bar.procurement.isHidden()
+    assert [bar.procurement.itemData(i) for i in range(bar.procurement.count())] == [None, "2025-AOO-03", "2026-AOO-01"]
+    bar.procurement.setCurrentIndex(2)
+    assert bar.spec().to_filters().procurement == "2026-AOO-01"
+    bar.reset()
+    assert bar.spec().procurement is None

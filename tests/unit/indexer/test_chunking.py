@@ -137,3 +137,14 @@ def test_a_heading_is_never_a_passage_of_its_own():
     assert chunks[0].text.startswith("Article 1er") and "fixés comme suit" in chunks[0].text
     social = next(c for c in chunks if "1,00 €" in c.text)
     assert social.page_start == 2 and social.section == "Article 2 — Tarif social"
+
+
+def test_table_rows_read_with_pipes_name_their_cells():
+    blocks = [Block("Résultat du vote"), Block("Votants | Pour | Contre | Abstentions"), Block("29 | 27 | 0 | 2"),
+              Block("Lot | Entreprise | Montant HT"), Block("Lot 2 – Chauffage | Thermique Aulnay SARL | 412 350,00 €"),
+              Block("Lot 3 – Menuiseries | Alu Concept | 298 000,00 €"), Block("Fait à Valmoreau.")]
+    text = " ".join(c.text for c in chunk_pages([Page(1, "1", blocks)], target=120, min_words=1))
+    assert "Votants : 29 ; Pour : 27 ; Contre : 0 ; Abstentions : 2." in text
+    assert "Lot : Lot 2 – Chauffage ; Entreprise : Thermique Aulnay SARL ; Montant HT : 412 350,00 €." in text
+    assert "Lot : Lot 3 – Menuiseries ; Entreprise : Alu Concept" in text
+    assert "Votants | Pour" not in text  # the header now sits in each row
