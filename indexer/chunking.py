@@ -36,6 +36,7 @@ _HARD = re.compile(
 _SOFT = re.compile(r"^(?:vu\b|considérant\b|considerant\b|attendu\b|[-•–▪]\s|\d+[°)]\s|[a-z]\)\s)", re.IGNORECASE)
 _TABLE_ROW = re.compile(r"\S\s\|\s\S")
 _PAGE_FURNITURE = re.compile(r"^(?:page\s*)?\d+\s*(?:/|sur|of)\s*\d+$|^page\s*\d+$", re.IGNORECASE)
+_NUMBERED_FOOTER = re.compile(r"\bpage\s*\d+\s*(?:/|sur|of)\s*\d+\s*$", re.IGNORECASE)  # "Titre … page 3 / 4"
 _BARE_NUMBER = re.compile(r"^-?\s*\d{1,4}\s*-?$")  # a page number, when it is the first or last line
 _SENTENCE_END = re.compile(r"([.!?…])(\s+)(?=[«\"(\[]?[A-ZÀ-ÖØ-Þ0-9])")
 _TOKEN_BEFORE = re.compile(r"(\S+)$")
@@ -230,7 +231,7 @@ def page_units(pages: Iterable[Page], lookahead: int = 2) -> Iterator[Unit]:
         keep: list[Block] = []
         for i, b in enumerate(blocks):
             line = b.text.strip()
-            if i in edges and _PAGE_FURNITURE.match(line):
+            if i in edges and (_PAGE_FURNITURE.match(line) or _NUMBERED_FOOTER.search(line)):
                 continue
             if (i in edges and not b.heading_level and edge_pages[_furniture_key(line)] >= 3
                     and not _HARD.match(line)):

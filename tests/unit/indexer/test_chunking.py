@@ -148,3 +148,10 @@ def test_table_rows_read_with_pipes_name_their_cells():
     assert "Lot : Lot 2 – Chauffage ; Entreprise : Thermique Aulnay SARL ; Montant HT : 412 350,00 €." in text
     assert "Lot : Lot 3 – Menuiseries ; Entreprise : Alu Concept" in text
     assert "Votants | Pour" not in text  # the header now sits in each row
+
+
+def test_a_footer_line_ending_with_the_page_number_is_dropped():
+    pages = [page(i, *[f"Ligne {n} du texte de la page {i} sur la dénomination des voies." for n in range(8)],
+                  f"Dénomination des voies du lotissement page {i} / 3") for i in (1, 2, 3)]
+    chunks = list(chunk_pages(pages[2:], target=80, min_words=1))  # even on a single page
+    assert chunks and all("page 3 / 3" not in c.text for c in chunks)
