@@ -14,7 +14,7 @@ else
 export CMAKE_ARGS ?= -DLLAVA_BUILD=OFF -DGGML_NATIVE=OFF
 endif
 
-.PHONY: run test install model index clean-index
+.PHONY: run test install model index clean-index bundle bundle-test
 
 $(STAMP): pyproject.toml installer/system-deps.sh
 	bash installer/system-deps.sh
@@ -48,3 +48,12 @@ test: model
 
 clean-index:
 	$(BIN)/passeur index remove $(CORPUS) || true
+
+# Self-contained Linux bundle (installer/dist/passeur): Python, Qt, models inside; see installer/README.md.
+# The first build compiles a portable llama.cpp (-DGGML_NATIVE=OFF), then it is cached in installer/build/.
+bundle: model
+	bash installer/build-linux.sh
+
+# Install the bundle for a throw-away user, open the window offscreen, ask the sample question with no network.
+bundle-test: bundle
+	$(BIN)/python -m pytest tests/installer/test_bundle.py -rs

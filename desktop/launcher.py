@@ -17,8 +17,10 @@ def main(argv: list[str] | None = None) -> int:
         from desktop.app import run
 
         return run(args[1:])
+    from desktop.config import apply_chosen_data_dir  # Qt-free
     from indexer.cli import main as cli_main
 
+    apply_chosen_data_dir()  # the CLI uses the data folder chosen in the app, unless $PASSEUR_HOME is set
     return cli_main(args)
 
 

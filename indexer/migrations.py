@@ -133,6 +133,14 @@ def migrate(conn: sqlite3.Connection, migrations: list[Callable[[], str]] | None
     """
     steps = MIGRATIONS if migrations is None else migrations
     version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > len(steps):
+        from . import errors
+
+        raise errors.PasseurError(
+            fr=(f"Ce dossier de données a été écrit par une version plus récente de Passeur (schéma {version} ; "
+                f"cette version connaît le schéma {len(steps)}). Installez la dernière version de Passeur ou "
+                "restaurez une sauvegarde du dossier de données."),
+            en=f"database schema {version} is newer than this program's ({len(steps)})")
     for number, step in enumerate(steps, start=1):
         if number <= version:
             continue
