@@ -75,10 +75,9 @@ class VectorStore:
         return set(self._col.get(include=[])["ids"])
 
     def query(self, vector: np.ndarray, n: int, where: dict[str, Any] | None) -> list[tuple[str, float]]:
-        count = self.count()
-        if count == 0:
-            return []
-        res = self._col.query(query_embeddings=vector.reshape(1, -1), n_results=min(n, count),
+        # No count() first: it cost more than the query itself on a large store (bench/latency.py), and
+        # Chroma 1.5 answers an empty collection, or n above its size, with what it has.
+        res = self._col.query(query_embeddings=vector.reshape(1, -1), n_results=max(1, n),
                               where=where or None, include=["distances"])
         return list(zip(res["ids"][0], res["distances"][0]))
 
