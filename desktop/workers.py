@@ -152,9 +152,9 @@ class AnswerWorker(QObject):
         types = [r[0] for r in cat.conn.execute(
             "SELECT DISTINCT doc_type FROM documents WHERE status = 'indexed' AND doc_type IS NOT NULL "
             "ORDER BY doc_type")]
-        procurements = [r[0] for r in cat.conn.execute(
-            "SELECT DISTINCT a.procurement FROM acts a JOIN documents d ON d.id = a.doc_id "
-            "WHERE d.status = 'indexed' AND a.procurement != '' ORDER BY 1")]
+        from indexer import legal
+
+        procurements = legal.procurements(cat.conn)
         model = model_info(self._settings, self._llm)
         if model["backend"] == "ollama" and not self._probed:
             self._probed = True

@@ -45,6 +45,10 @@ class Catalog:
         self.path = path
         self.conn, self.version = open_database(path)
         self.lock = threading.RLock()
+        # term_frequencies' cache, valid for one index generation
+        self._df_cache: dict[tuple[str, tuple[str, ...] | None], int] = {}
+        self._df_generation: int | None = None
+        self._present_spaces: set[str] = set()
 
     def close(self) -> None:
         self.conn.close()
@@ -159,8 +163,8 @@ class Catalog:
             return {}, 0
         with self.lock:
             generation = self.generation()
-            if getattr(self, "_df_generation", None) != generation or len(self._df_cache) > 100_000:
-                self._df_cache: dict[tuple[str, tuple[str, ...] | None], int] = {}
+            if self._df_generation != generation or len(self._df_cache) > 100_000:
+                self._df_cache = {}
                 self._df_generation = generation
                 self._present_spaces = {r[0] for r in self.conn.execute("SELECT DISTINCT space FROM chunks")}
             key = None if spaces is None or set(spaces) >= self._present_spaces else tuple(sorted(set(spaces)))

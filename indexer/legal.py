@@ -100,6 +100,28 @@ def backfill(catalog) -> int:
     return len(rows)
 
 
+def numbers_of(conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, str]:
+    """Act number of each of ``doc_ids`` that has one (no parsing of the stored structure)."""
+    if not doc_ids:
+        return {}
+    marks = ",".join("?" for _ in doc_ids)
+    return dict(conn.execute(f"SELECT doc_id, number FROM acts WHERE number != '' AND doc_id IN ({marks})",
+                             doc_ids).fetchall())
+
+
+def procurement_docs(conn: sqlite3.Connection, procurement: str) -> list[str]:
+    """Documents of one consultation ("2025-AOO-03")."""
+    return [r[0] for r in conn.execute("SELECT doc_id FROM acts WHERE procurement = ?",
+                                       (procurement.strip().upper(),))]
+
+
+def procurements(conn: sqlite3.Connection) -> list[str]:
+    """Consultation numbers of the indexed procurement files (the app's filter list)."""
+    return [r[0] for r in conn.execute(
+        "SELECT DISTINCT a.procurement FROM acts a JOIN documents d ON d.id = a.doc_id "
+        "WHERE d.status = 'indexed' AND a.procurement != '' ORDER BY 1")]
+
+
 def info_of(conn: sqlite3.Connection, doc_ids: list[str]) -> dict[str, ActInfo]:
     if not doc_ids:
         return {}

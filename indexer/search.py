@@ -115,8 +115,7 @@ class Searcher:
         if filters.in_force:
             exclude = legal.repealed_ids(conn, filters.spaces)
         if filters.procurement:
-            only = [r[0] for r in conn.execute("SELECT doc_id FROM acts WHERE procurement = ?",
-                                               (filters.procurement.strip().upper(),))]
+            only = legal.procurement_docs(conn, filters.procurement)
         return dataclasses.replace(filters, exclude_docs=exclude, only_docs=only)
 
     def lexical(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
@@ -205,11 +204,11 @@ class Searcher:
                 raw.setdefault(cid, {})[name] = score
         order = sorted(fused, key=lambda c: -fused[c])
         rows = self.store.catalog.chunk_rows(order[: n * 2])
-        statuses = legal.statuses(self.store.catalog.conn, sorted({r["doc_id"] for r in rows.values()}),
-                                  filters.spaces)
-        infos = legal.info_of(self.store.catalog.conn, sorted({r["doc_id"] for r in rows.values()}))
-        numbers = {acts.normalize_number(m) for m in _NUMBER_IN_QUERY.findall(query)}
-        named = {d for d, info in infos.items() if info.number and info.number in numbers}
+        candidates = sorted({r["doc_id"] for r in rows.values()})
+        statuses = legal.statuses(self.store.catalog.conn, candidates, filters.spaces)
+        asked = {acts.normalize_number(m) for m in _NUMBER_IN_QUERY.findall(query)}
+        named = {d for d, number in legal.numbers_of(self.store.catalog.conn, candidates).items()
+                 if number in asked} if asked else set()
         repealed = {d for d, st in statuses.items() if not st.in_force and d not in named}
         order = self._temporal_rerank(query, order, fused, rows, repealed, named)
         hits: list[Hit] = []
@@ -226,17 +225,20 @@ class Searcher:
                 continue
             seen_text.add(fingerprint)
             per_doc[row["doc_id"]] = per_doc.get(row["doc_id"], 0) + 1
-            info = infos.get(row["doc_id"], acts.ActInfo())
-            label = acts.citation_label(info, row["title"] or "", row["section"] or "", row["doc_type"] or "")
             status = statuses.get(row["doc_id"])
             hits.append(Hit(chunk_id=cid, doc_id=row["doc_id"], path=row["path"], title=row["title"] or "",
                             page=row["page_start"], page_label=row["page_label"] or str(row["page_start"]),
                             section=row["section"] or "", text=row["text"], score=fused[cid],
                             doc_type=row["doc_type"] or "", doc_date=row["doc_date"] or "", space=row["space"],
-                            unit=row["unit"] or "page", label=label,
-                            repealed=bool(status and not status.in_force),
-                            legal_warning=status.warning(info.label() or row["title"] or "") if status else "",
+                            unit=row["unit"] or "page", repealed=bool(status and not status.in_force),
                             ranks=ranks.get(cid, {}), scores=raw.get(cid, {})))
             if len(hits) >= k:
                 break
+        # Labels and warnings for the passages kept only (the stored act structure is parsed per document).
+        infos = legal.info_of(self.store.catalog.conn, sorted({h.doc_id for h in hits}))
+        for hit in hits:
+            info = infos.get(hit.doc_id, acts.ActInfo())
+            hit.label = acts.citation_label(info, hit.title, hit.section, hit.doc_type)
+            status = statuses.get(hit.doc_id)
+            hit.legal_warning = status.warning(info.label() or hit.title) if status else ""
         return hits

@@ -152,6 +152,20 @@ def _desktop_isolation(tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def viewer(qtbot):
+    """The document viewer alone, shown at a fixed size (test_viewer.py, test_ocr_viewer.py)."""
+    from desktop.app import create_app
+    from desktop.viewer import DocumentViewer
+
+    create_app([])
+    v = DocumentViewer()
+    v.resize(700, 800)
+    qtbot.addWidget(v)
+    v.show()
+    return v
+
+
+@pytest.fixture
 def make_window(qtbot, indexed_home):
     """Build the backend and the window over the copied index, start the workers, stop them after the test."""
     from desktop.app import build_window, create_app

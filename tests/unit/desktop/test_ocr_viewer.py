@@ -22,19 +22,6 @@ SENTENCE = "Article 2 : le prix du repas des enfants non domiciliés est fixé �
 FONT_SIZE = 12  # reportlab's default, as writers.pdf draws
 
 
-@pytest.fixture
-def viewer(qtbot):
-    from desktop.app import create_app
-    from desktop.viewer import DocumentViewer
-
-    create_app([])
-    v = DocumentViewer()
-    v.resize(700, 800)
-    qtbot.addWidget(v)
-    v.show()
-    return v
-
-
 def cite(path: Path, page: int, passage: str, sentence: str) -> Citation:
     start = passage.index(sentence)
     return Citation(n=1, doc_id="d", path=str(path), page=page, page_label=str(page), passage=passage,

@@ -18,19 +18,6 @@ def cite(path: Path, page: int, passage: str, sentence: str, unit: str = "page",
                     doc_date="2024-06-18", chunk_id="d:0", unit=unit)
 
 
-@pytest.fixture
-def viewer(qtbot):
-    from desktop.app import create_app
-    from desktop.viewer import DocumentViewer
-
-    create_app([])
-    v = DocumentViewer()
-    v.resize(700, 800)
-    qtbot.addWidget(v)
-    v.show()
-    return v
-
-
 def test_pdf_opens_at_the_cited_page_with_the_sentence_found(qtbot, viewer, docs):
     pdf = docs / "deliberations" / "DEL-2024-037.pdf"
     passage = ("Après en avoir délibéré, le conseil municipal DÉCIDE : Article 1er : le prix du repas servi aux "
