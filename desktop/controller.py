@@ -15,7 +15,7 @@ from indexer.conversations import ConversationStore, default_user
 from indexer.feedback import FeedbackStore
 
 from .config import DesktopPrefs
-from .qt import QObject, QThread, Signal, Slot
+from .qt import QObject, QThread, QTimer, Signal, Slot
 from .workers import AnswerWorker, AskRequest, FilterSpec, SyncJob, SyncWorker
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ class Backend(QObject):
     syncRunningChanged = Signal(bool)
     indexStateChanged = Signal(object)  # dict: sources, problems, counts (or error)
     settingsChanged = Signal(object)
+    memoryReleased = Signal()  # idle: the vector index's memory was given back
 
     _askRequested = Signal(object)
     _warmRequested = Signal(bool)
@@ -67,6 +68,10 @@ class Backend(QObject):
         self._answer_worker.answered.connect(self._on_answered)
         self._answer_worker.failed.connect(self._on_failed)
         self._answer_worker.status.connect(self._on_status)
+        # Idle after answers: the vector index's memory is given back (search.release_after_idle_s).
+        self._idle_timer = QTimer(self)
+        self._idle_timer.setSingleShot(True)
+        self._idle_timer.timeout.connect(self._release_idle)
 
         self._sync_thread = QThread(self)
         self._sync_thread.setObjectName("passeur-indexing")
@@ -104,6 +109,7 @@ class Backend(QObject):
 
     def shutdown(self, timeout_ms: int = 5000) -> bool:
         """Stop the workers; False when one is still busy after ``timeout_ms`` (a long generation)."""
+        self._idle_timer.stop()
         if self._current is not None:
             self._current.cancel.set()
         if self._sync_job is not None:
@@ -161,6 +167,7 @@ class Backend(QObject):
         req = AskRequest(id=next(self._ids), question=question.strip(), history=list(history or []),
                          filters=filters or FilterSpec(), profile=self.profile, no_llm=no_llm)
         self._current = req
+        self._idle_timer.stop()
         self.busyChanged.emit(True)
         self._askRequested.emit(req)
         return req.id
@@ -185,7 +192,22 @@ class Backend(QObject):
             self.askFailed.emit("")
         else:
             self.answered.emit(answer)
+        self._arm_idle_release()
         self.refresh_status()
+
+    @Slot()
+    def _release_idle(self) -> None:
+        """Run in this (GUI) thread, not the worker's: freeing Chroma needs a garbage collection, which must
+        not run in a thread that could collect Qt objects of another thread. The worker is idle here (the
+        timer runs only between questions), and the release touches no SQLite connection."""
+        if self._current is None and self._started:
+            self._answer_worker.release_memory()
+            self.memoryReleased.emit()
+
+    def _arm_idle_release(self) -> None:
+        delay = self.settings.search.release_after_idle_s
+        if delay > 0:
+            self._idle_timer.start(int(delay * 1000))
 
     @Slot(int, str)
     def _on_failed(self, req_id: int, message: str) -> None:
@@ -193,6 +215,7 @@ class Backend(QObject):
             return
         self._current = None
         self.busyChanged.emit(False)
+        self._arm_idle_release()
         self.askFailed.emit(message)
 
     @Slot(object)

@@ -193,6 +193,15 @@ class AnswerWorker(QObject):
             self._model_error = None
         self.answered.emit(req.id, answer)
 
+    def release_memory(self) -> None:
+        """Idle for a while: give the vector index's memory back (the next question reopens it). Called
+        from the GUI thread while this worker is idle (see ``Backend._release_idle``)."""
+        if self._service is not None:
+            try:
+                self._service.store.release_vectors()
+            except Exception:  # noqa: BLE001 - memory stays as it was; nothing else is affected
+                log.exception("could not release the vector index")
+
     def _audit(self, answer, profile: str | None) -> None:
         """Traceability: who saw which passages (the audit log of indexer/audit.py)."""
         try:

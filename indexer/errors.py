@@ -51,6 +51,11 @@ REASONS: dict[str, tuple[str, str]] = {
                     "restent sans texte (réglage [ocr] timeout_s).",
                     "OCR gave up after {seconds} s on {count} page(s) (pages {pages}) ([ocr] timeout_s)."),
     "ocr_failed": ("Échec de l'OCR sur {count} page(s) : {detail}", "OCR failed on {count} page(s): {detail}"),
+    "reader_crashed": ("Le lecteur de documents s'est arrêté brutalement sur ce fichier (probablement endommagé) : "
+                       "il a été ignoré, les autres fichiers ont été indexés.",
+                       "The reader process crashed on this file (probably corrupt): skipped."),
+    "read_timeout": ("Lecture abandonnée au-delà de {seconds} s (réglage [index] read_timeout_s) : fichier ignoré.",
+                     "Reading gave up after {seconds} s ([index] read_timeout_s): file skipped."),
     "error": ("Erreur inattendue lors de la lecture : {detail}", "Unexpected error while reading: {detail}"),
 }
 

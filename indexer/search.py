@@ -107,6 +107,16 @@ class Searcher:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.settings = store.settings.search
+        self._terms: dict[tuple[str, int], frozenset[str]] = {}  # stemmed words of recently ranked passages
+
+    def _passage_terms(self, chunk_id: str, text: str) -> frozenset[str]:
+        key = (chunk_id, hash(text))
+        terms = self._terms.get(key)
+        if terms is None:
+            if len(self._terms) > 20_000:
+                self._terms.clear()
+            terms = self._terms[key] = frozenset(textnorm.index_terms(text).split())
+        return terms
 
     def resolve(self, filters: Filters) -> Filters:
         """Turn the "in force" and procurement filters into document lists applied inside both queries."""
@@ -118,8 +128,24 @@ class Searcher:
             only = legal.procurement_docs(conn, filters.procurement)
         return dataclasses.replace(filters, exclude_docs=exclude, only_docs=only)
 
+    def common_terms(self, query: str) -> frozenset[str]:
+        """Query terms too common to be worth ranking (``search.common_term_share``), the rarest kept."""
+        share = self.settings.common_term_share
+        if share >= 1.0:
+            return frozenset()
+        terms = textnorm.query_terms(query)
+        if len(terms) < 2:
+            return frozenset()
+        df, total = self.store.catalog.term_frequencies(terms)  # whole index, cached per generation
+        if total < self.settings.common_term_min_passages:
+            return frozenset()
+        common = {t for t in terms if df.get(t, 0) > share * total}
+        if len(common) == len(terms):
+            common.discard(min(terms, key=lambda t: df.get(t, 0)))
+        return frozenset(common)
+
     def lexical(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
-        match = textnorm.fts_query(query)
+        match = textnorm.fts_query(query, drop=self.common_terms(query))
         if not match:
             return []
         where, params = filters.sql("c")
@@ -165,7 +191,7 @@ class Searcher:
                 if (r["doc_date"] or "")[:4] in years or any(y in r["text"] for y in years):
                     score[c] += bonus
         else:
-            terms = {c: set(textnorm.index_terms(rows[c]["text"]).split()) for c in head}
+            terms = {c: self._passage_terms(c, rows[c]["text"]) for c in head}
             for i, a in enumerate(head):
                 for b in head[i + 1:]:
                     ra, rb = rows[a], rows[b]

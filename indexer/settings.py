@@ -61,7 +61,13 @@ class IndexSettings:
     ignore: list[str] = field(default_factory=lambda: ["~$*", ".~lock.*", "*.tmp", "Thumbs.db", ".DS_Store"])
     """Glob patterns of file names that a sync ignores silently (office lock files...)."""
     embed_batch: int = 64
-    """Chunks embedded and written to the stores per batch."""
+    """Chunks embedded per batch."""
+    write_batch: int = 512
+    """Vectors written to Chroma per call, across documents (each call has a fixed cost)."""
+    read_ahead: int = 2
+    """Files read and chunked ahead by a worker process while the main process embeds (0: read in-process)."""
+    read_timeout_s: float = 900.0
+    """A file whose reading (OCR included) takes longer is skipped and reported; the reader is restarted."""
 
 
 @dataclass
@@ -103,6 +109,15 @@ class SearchSettings:
     near_duplicate: float = 0.6
     """Word overlap (Jaccard) above which two passages of different documents are versions of the same
     text; the more recent document then ranks first unless the question names a year."""
+    release_after_idle_s: float = 600.0
+    """The desktop app gives the vector index's memory back after this many seconds without a question
+    (Chroma keeps ~260 MB per 100,000 passages resident after a query; reopening costs ~0.7 s). 0: never."""
+    common_term_share: float = 1.0
+    """Query terms found in more than this share of the passages are left out of the FTS5 query (they
+    barely change bm25's ranking but make it read most of the index); the rarest term is always kept.
+    1.0: never. Only applied from ``common_term_min_passages`` passages on."""
+    common_term_min_passages: int = 20_000
+    """Index size from which ``common_term_share`` applies."""
     max_per_document: int = 3
     """At most this many passages from one document in the results (diversity)."""
 

@@ -17,22 +17,21 @@ from __future__ import annotations
 
 import fnmatch
 import hashlib
-import itertools
 import json
 import logging
 import os
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Callable, Iterator
 
-from . import acts, doctype, legal, ocr, ocr_store, pii
+from . import legal, ocr, ocr_store
 from .catalog import FINAL_STATUSES, ChunkRow, dumps, now_iso
-from .chunking import Chunk, chunk_pages
-from .readers import EXT_FORMAT, Page, ReadError, find_dates, read
+from .parse import ReadAhead, parse_file
+from .readers import EXT_FORMAT
 from .store import Store
+from .writes import WriteBuffer
 
 log = logging.getLogger(__name__)
 
@@ -123,6 +122,8 @@ class Syncer:
         self.catalog = store.catalog
         self.progress = progress
         self.cancel = cancel or threading.Event()
+        self._ahead: ReadAhead | None = None
+        self._writes = WriteBuffer(store, self.settings.index.embed_batch, self.settings.index.write_batch)
 
     # -- entry points -----------------------------------------------------------
     def sync_all(self) -> SyncReport:
@@ -168,18 +169,29 @@ class Syncer:
         gone_by_hash = {r["content_hash"]: r for r in gone.values() if r["content_hash"]}
 
         total = len(todo)
-        for done, info in enumerate(todo):
-            if self.cancel.is_set():
-                report.cancelled = True
-                break
-            if self.progress:
-                self.progress(done, total, info.path)
-            try:
-                self._one_file(source, info, known.get(info.path), gone, gone_by_hash, report)
-            except Exception as exc:  # noqa: BLE001 - one file must never stop the sync
-                log.exception("unexpected failure on %s", info.path)
-                self._record_failure(source, info, known.get(info.path), None, "error",
-                                     {"detail": f"{type(exc).__name__}: {exc}"[:300]}, report)
+        digests: dict[str, str] = {}  # hashes computed while looking ahead
+        if self.settings.index.read_ahead > 0 and len(todo) > 1:
+            self._ahead = ReadAhead(self.settings, self.settings.index.read_timeout_s)
+        try:
+            for done, info in enumerate(todo):
+                if self.cancel.is_set():
+                    report.cancelled = True
+                    break
+                if self.progress:
+                    self.progress(done, total, info.path)
+                self._look_ahead(todo, done + 1, known, gone_by_hash, digests)
+                try:
+                    self._one_file(source, info, known.get(info.path), gone, gone_by_hash, report,
+                                   digests.pop(info.path, None))
+                except Exception as exc:  # noqa: BLE001 - one file must never stop the sync
+                    log.exception("unexpected failure on %s", info.path)
+                    self._record_failure(source, info, known.get(info.path), None, "error",
+                                         {"detail": f"{type(exc).__name__}: {exc}"[:300]}, report)
+        finally:
+            if self._ahead is not None:
+                self._ahead.close()
+                self._ahead = None
+            self._writes.flush()  # a failure marks the waiting documents failed, in the report too
         if self.progress and not report.cancelled:
             self.progress(total, total, "")
         if not report.cancelled:
@@ -190,6 +202,33 @@ class Syncer:
                 c.execute("UPDATE sources SET synced_at = ? WHERE id = ?", (now_iso(), source["id"]))
         report.seconds = time.perf_counter() - started
         return report
+
+    def _look_ahead(self, todo: list[FileInfo], start: int, known: dict, gone_by_hash: dict,
+                    digests: dict[str, str]) -> None:
+        """Queue the next files that will need reading on the worker process, so that it reads and chunks
+        them while this process embeds. Only files that look like full ingestions are queued (supported,
+        within the size limit, new content that is neither a move nor a copy); the decision is taken again
+        when their turn comes, and a parse that turns out not to be needed is simply dropped."""
+        ahead = self._ahead
+        if ahead is None:
+            return
+        idx = self.settings.index
+        for info in todo[start:start + idx.read_ahead]:
+            if info.path in ahead or info.path in digests:
+                continue
+            if (Path(info.path).suffix.lower() not in idx.extensions
+                    or info.size > idx.max_file_mb * 1024 * 1024):
+                continue
+            try:
+                digest = file_hash(info.path)
+            except OSError:
+                continue  # reported when its turn comes
+            digests[info.path] = digest
+            row = known.get(info.path)
+            if ((row is not None and row["content_hash"] == digest and row["status"] in FINAL_STATUSES)
+                    or digest in gone_by_hash or self.catalog.indexed_twin(digest, "") is not None):
+                continue
+            ahead.submit(info.path, digest, info.mtime_ns)
 
     def _adopt(self, source, nested: frozenset[str]) -> None:
         """Take over documents indexed by an enclosing source: a sub-folder registered with its own
@@ -214,7 +253,8 @@ class Syncer:
             self.store.mark_seen()
 
     # -- one file -----------------------------------------------------------------
-    def _one_file(self, source, info: FileInfo, row, gone: dict, gone_by_hash: dict, report: SyncReport) -> None:
+    def _one_file(self, source, info: FileInfo, row, gone: dict, gone_by_hash: dict, report: SyncReport,
+                  digest: str | None = None) -> None:
         ext = Path(info.path).suffix.lower()
         if ext not in self.settings.index.extensions:
             if row is None or row["status"] != "skipped":
@@ -230,7 +270,7 @@ class Syncer:
                                  report, status="skipped")
             return
         try:
-            digest = file_hash(info.path)
+            digest = digest or file_hash(info.path)
         except PermissionError:
             self._record_failure(source, info, row, None, "unreadable", {}, report)
             return
@@ -251,6 +291,8 @@ class Syncer:
             return
         doc_id = row["id"] if row is not None else hashlib.sha1(
             f"{source['id']}:{info.path}:{digest}".encode()).hexdigest()[:16]
+        if self._writes.has_content(digest):
+            self._writes.flush()  # an identical file was just indexed: make it a twin to copy from
         twin = self.catalog.indexed_twin(digest, doc_id)
         if twin is not None:
             self._copy(twin, doc_id, source, info, digest)
@@ -319,8 +361,11 @@ class Syncer:
         self.store.vectors.delete_doc(doc_id)
         rows = [ChunkRow(f"{doc_id}:{r['ord']}", doc_id, r["ord"], r["page_start"], r["page_end"], r["page_label"],
                          r["section"], r["text"], space, r["doc_type"], r["date_num"]) for r in chunks]
-        self._write_batch(rows, twin["title"], info.path,
-                          [vecs[r["id"]] for r in chunks])
+        with self.catalog.tx() as c:
+            self.catalog.insert_chunks(c, rows, twin["title"])
+        self._writes.add_vectors(rows, [vecs[r["id"]] for r in chunks], info.path)
+        if not self._writes.flush():
+            raise RuntimeError("vector write failed")  # the document is reported failed by the caller
         with self.catalog.tx() as c:
             c.execute("UPDATE documents SET status = 'indexed', chunks = ?, indexed_at = ? WHERE id = ?",
                       (len(rows), now_iso(), doc_id))
@@ -328,97 +373,41 @@ class Syncer:
             self.catalog.bump_generation(c)
         self.store.mark_seen()
 
-    def _write_batch(self, rows: list[ChunkRow], title: str, path: str, vectors) -> None:
-        import numpy as np
-
-        with self.catalog.tx() as c:
-            self.catalog.insert_chunks(c, rows, title)
-        metas = [{"doc_id": r.doc_id, "path": path, "page_start": r.page_start, "page_end": r.page_end,
-                  "space": r.space, "doc_type": r.doc_type or "", "date_num": r.date_num} for r in rows]
-        self.store.vectors.upsert([r.id for r in rows], np.asarray(vectors, dtype=np.float32), metas)
-
     # -- full ingestion -----------------------------------------------------------
     def _ingest(self, source, info: FileInfo, row, doc_id: str, digest: str, report: SyncReport) -> None:
-        idx = self.settings.index
-        path = Path(info.path)
-        engine = ocr.DocumentOcr(self.settings.ocr, path, self.settings.home, digest)
-        try:
-            doc = read(path, max_mb=idx.max_file_mb, max_pages=idx.max_pages, min_chars=idx.min_chars_per_page,
-                       ocr=engine)
-            pages = iter(doc.pages)
-            first = next(pages, None)
-        except ReadError as exc:
-            status = "skipped" if exc.code in ("unsupported", "too_large") else "failed"
-            self._record_failure(source, info, row, digest, exc.code, exc.params, report, status=status)
+        parsed = self._ahead.take(info.path, digest) if self._ahead is not None else None
+        if parsed is None:
+            parsed = parse_file(info.path, digest, info.mtime_ns, self.settings)
+        if parsed.error is not None:
+            code, params = parsed.error
+            self._record_failure(source, info, row, digest, code, params, report, status=parsed.error_status)
             return
-        if first is None:
-            self._record_failure(source, info, row, digest, "no_text", {}, report)
-            return
-        title = _title(doc.title, first, path)
-        first_text = first.text
-        doc_type = doctype.guess(path.name, title, first_text)
-        dates = find_dates(first_text)
-        doc_date = (dates[0] if dates else datetime.fromtimestamp(info.mtime_ns / 1e9).date()).isoformat()
-        act_date = acts.extract(first_text, title=title, doc_type=doc_type, filename=path.name).date
-        if act_date:
-            doc_date = act_date  # the session date of a deliberation, not the first date of its page
+        title, doc_type, doc_date = parsed.title, parsed.doc_type, parsed.doc_date
         space = source["space"]
         date_num = _date_num(doc_date)
         was_indexed = row is not None and row["chunks"]
+        report.ocr_pages += parsed.ocr_read
 
         with self.catalog.tx() as c:
             self.catalog.delete_chunks(c, doc_id)
             self.catalog.upsert_document(
                 c, id=doc_id, source_id=source["id"], path=info.path, content_hash=digest, size=info.size,
-                mtime_ns=info.mtime_ns, format=doc.format, title=title, doc_type=doc_type, doc_date=doc_date,
-                space=space, pages=doc.page_count, unit=doc.unit, status="indexing", reason=None,
+                mtime_ns=info.mtime_ns, format=parsed.format, title=title, doc_type=doc_type, doc_date=doc_date,
+                space=space, pages=parsed.page_count, unit=parsed.unit, status="indexing", reason=None,
                 reason_params=None, warnings=None, chunks=0, ocr_pages=0,
-                metadata=dumps({**doc.metadata, "dates": [d.isoformat() for d in dates[:5]]}), indexed_at=None)
+                metadata=dumps({**parsed.metadata, "dates": parsed.dates}), indexed_at=None)
         if was_indexed:
             self.store.vectors.delete_doc(doc_id)
 
-        ocr_pages = 0  # pages still without text (they need OCR)
-        seen_pages = 0
+        rows = [ChunkRow(f"{doc_id}:{ch.ord}", doc_id, ch.ord, ch.page_start, ch.page_end, ch.page_label,
+                         ch.section, ch.text, space, doc_type, date_num) for ch in parsed.chunks]
+        if rows:
+            with self.catalog.tx() as c:
+                self.catalog.insert_chunks(c, rows, title)
 
-        def counted(pages_iter: Iterator[Page]) -> Iterator[Page]:
-            nonlocal ocr_pages, seen_pages
-            for page in pages_iter:
-                seen_pages += 1
-                if page.needs_ocr:
-                    ocr_pages += 1
-                if page.ocr is not None:
-                    report.ocr_pages += 1
-                yield page
-
-        chunks = chunk_pages(counted(itertools.chain([first], pages)), target=idx.chunk_words,
-                             max_words=idx.chunk_max_words, min_words=idx.chunk_min_words)
-        n_chunks = 0
-        pii_found: dict[str, int] = {}  # kind -> count, for the DPO; never the values
-        act_text: list[str] = []  # for the act's structure and links (bounded)
-        act_chars = 0
-        embedder = self.store.embedder
-        while True:
-            batch: list[Chunk] = list(itertools.islice(chunks, idx.embed_batch))
-            if not batch:
-                break
-            vectors = embedder.embed([ch.embed_text(title) for ch in batch])
-            rows = [ChunkRow(f"{doc_id}:{ch.ord}", doc_id, ch.ord, ch.page_start, ch.page_end, ch.page_label,
-                             ch.section, ch.text, space, doc_type, date_num) for ch in batch]
-            self._write_batch(rows, title, info.path, vectors)
-            n_chunks += len(batch)
-            for ch in batch:
-                if act_chars < 400_000:
-                    act_text.append(ch.text)
-                    act_chars += len(ch.text)
-                for kind, count in pii.summary(ch.text).items():
-                    pii_found[kind] = pii_found.get(kind, 0) + count
-
-        engine.finish()  # keeps the OCR word boxes for the viewer
-        warnings = list(doc.warnings)
-        if ocr_pages and n_chunks:
-            warnings.append(("partial_ocr", {"count": ocr_pages}))
-        if ocr_pages:
-            warnings.extend(engine.warnings())  # why those pages were not read, and how to enable OCR
+        n_chunks = len(parsed.chunks)
+        ocr_pages = parsed.empty_pages
+        warnings = parsed.warnings
         if n_chunks == 0:
             status, reason = ("needs_ocr", "needs_ocr") if ocr_pages else ("failed", "no_text")
         else:
@@ -426,35 +415,48 @@ class Syncer:
         if self.catalog.get_meta("embedding_model") is None:
             with self.catalog.tx() as c:
                 self.catalog.set_meta(c, "embedding_model", self.store.model_id)
-        with self.catalog.tx() as c:
+        final = (status, reason, dumps([[w, p] for w, p in warnings]), n_chunks, ocr_pages,
+                 parsed.page_count or parsed.seen_pages, dumps(parsed.pii), doc_id)
+        act = parsed.act if status == "indexed" else None
+
+        def finish(c) -> None:
             c.execute("UPDATE documents SET status = ?, reason = ?, warnings = ?, chunks = ?, ocr_pages = ?, "
-                      "pages = ?, indexed_at = ?, pii = ? WHERE id = ?",
-                      (status, reason, dumps([[w, p] for w, p in warnings]), n_chunks, ocr_pages,
-                       doc.page_count or seen_pages, now_iso(), dumps(pii_found), doc_id))
-            if status == "indexed":
-                legal.save(c, doc_id, acts.extract("\n".join(act_text), title=title, doc_type=doc_type,
-                                                   filename=path.name))
+                      "pages = ?, indexed_at = ?, pii = ? WHERE id = ?", final[:6] + (now_iso(),) + final[6:])
+            if act is not None:
+                legal.save(c, doc_id, act)
             else:
                 legal.forget(c, doc_id)
-            self.catalog.bump_generation(c)
-        self.store.mark_seen()
-        report.pages += seen_pages
+
+        report.pages += parsed.seen_pages
         report.chunks += n_chunks
         if warnings:
             report.warnings += len(warnings)
             for code, params in warnings:
                 report.problems.append((info.path, code, params))
+        counter = "added" if row is None else "updated"
         if status == "indexed":
-            if row is None:
-                report.added += 1
-            else:
-                report.updated += 1
+            setattr(report, counter, getattr(report, counter) + 1)
         elif status == "needs_ocr":
             report.needs_ocr += 1
             report.problems.append((info.path, "needs_ocr", {}))
         else:
             report.failed += 1
             report.problems.append((info.path, reason or "no_text", {}))
+
+        def failed(detail: str) -> None:  # the model or Chroma failed before this document was finished
+            if status == "indexed":
+                setattr(report, counter, getattr(report, counter) - 1)
+            elif status == "needs_ocr":
+                report.needs_ocr -= 1
+            else:
+                report.failed -= 1
+            report.failed += 1
+            report.chunks -= n_chunks
+            report.problems.append((info.path, "error", {"detail": detail}))
+
+        # The document becomes 'indexed' once its vectors are in Chroma (see indexer.writes).
+        self._writes.add_document(doc_id, digest, info.path, rows, [ch.embed_text(title) for ch in parsed.chunks],
+                                  finish, failed)
 
     # -- removal --------------------------------------------------------------------
     def remove_document(self, row) -> None:
@@ -467,20 +469,4 @@ class Syncer:
             self.catalog.bump_generation(c)
         self.store.mark_seen()
 
-
-_GENERIC_TITLES = ("microsoft word", "untitled", "sans titre", "document1", "(anonymous)")
-
-
-def _title(meta_title: str, first: Page, path: Path) -> str:
-    title = (meta_title or "").strip()
-    if title and not title.lower().startswith(_GENERIC_TITLES) and len(title) > 3:
-        return title[:200]
-    for block in first.blocks[:40]:
-        text = " ".join(block.text.split())
-        low = text.lower()
-        if low.startswith("objet"):
-            value = text.split(":", 1)[-1].strip()
-            if len(value) > 5:
-                return value[:200]
-    return path.stem.replace("_", " ").replace("-", " ").strip()[:200] or path.name
 

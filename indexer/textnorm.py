@@ -69,9 +69,10 @@ def query_terms(text: str) -> list[str]:
     return list(seen)
 
 
-def fts_query(text: str, synonyms: bool = True) -> str | None:
-    """An FTS5 MATCH expression: any query term or synonym phrase (bm25 ranks passages with more)."""
-    terms = query_terms(text)
+def fts_query(text: str, synonyms: bool = True, drop: frozenset[str] = frozenset()) -> str | None:
+    """An FTS5 MATCH expression: any query term or synonym phrase (bm25 ranks passages with more).
+    Terms in ``drop`` (too common to rank anything: see ``Searcher.lexical``) are left out."""
+    terms = [t for t in query_terms(text) if t not in drop]
     extra = expansions(text) if synonyms else []
     items = terms + [e for e in extra if e not in terms]
     if not items:

@@ -16,6 +16,13 @@ _HEADING_STYLE = re.compile(r"^(?:heading|titre|überschrift)\s*(\d)$", re.IGNOR
 def _docx_blocks(doc) -> Iterator[Block]:
     from docx.table import Table
 
+    # Style names by id, read once: ``Paragraph.style`` looks the style up in the styles part every time.
+    names = {}
+    for st in doc.styles:
+        try:
+            names[st.style_id] = st.name or ""
+        except (AttributeError, KeyError, ValueError):  # a broken style entry: not a heading
+            continue
     for item in doc.iter_inner_content():
         if isinstance(item, Table):
             for row in item.rows:
@@ -32,7 +39,8 @@ def _docx_blocks(doc) -> Iterator[Block]:
         if not text:
             continue
         level = 0
-        style = item.style.name if item.style is not None else ""
+        style_id = item._p.style  # pStyle of the paragraph, None for the default style
+        style = names.get(style_id, "") if style_id else ""
         m = _HEADING_STYLE.match(style or "")
         if m:
             level = int(m.group(1))

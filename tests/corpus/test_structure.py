@@ -12,7 +12,7 @@ import pytest
 from indexer import acts, doctype
 from indexer.chunking import chunk_pages
 from indexer.readers import read
-from indexer.sync import _title
+from indexer.parse import _title
 
 CORPUS = Path(__file__).resolve().parents[2] / "corpus"
 MANIFEST = [json.loads(line) for line in (CORPUS / "manifest.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -39,6 +39,8 @@ def _state(home):
 @pytest.mark.parametrize("kill_when", ["first_indexing", "later"])
 def test_kill_9_mid_ingest_then_resume(make, passeur_home, tmp_path, kill_when):
     folder = _many_files(make)
+    if kill_when == "later":  # small Chroma writes, so that documents become 'indexed' all along the run
+        (passeur_home / "passeur.toml").write_text("[index]\nwrite_batch = 30\n", encoding="utf-8")
     env = {**os.environ, "PASSEUR_HOME": str(passeur_home)}
     proc = subprocess.Popen([sys.executable, "-m", "indexer.cli", "index", "add", str(folder)], env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -107,3 +107,18 @@ def test_every_answer_shown_is_written_to_the_audit_trail(qtbot, backend, indexe
         assert entries[0]["status"] == answer.status and entries[0]["profile"] == b.profile
     finally:
         log.close()
+
+
+def test_idle_after_an_answer_gives_the_vector_index_memory_back(qtbot, backend):
+    b = backend()
+    b.settings.search.release_after_idle_s = 0.5
+    with qtbot.waitSignal(b.answered, timeout=30000):
+        b.ask("Combien coûte le repas des enfants non domiciliés ?")
+    store = b._answer_worker.service().store
+    assert store._vectors is not None  # the search opened Chroma
+    with qtbot.waitSignal(b.memoryReleased, timeout=10000):
+        pass
+    assert store._vectors is None
+    with qtbot.waitSignal(b.answered, timeout=30000) as again:  # the next question reopens it
+        b.ask("Combien coûte le repas des enfants non domiciliés ?")
+    assert again.args[0].status == "answered" and again.args[0].citations
