@@ -36,6 +36,7 @@ the next sync reads such documents again once OCR can run (:func:`retry_worthy`)
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -103,24 +104,40 @@ def _shaped(run: str) -> bool:
     return True
 
 
+_PRINTED_CLASS = "".join(re.escape(c) for c in sorted(_PRINTED))
+# A visible character that is not printed French text: neither a Latin letter (code point below U+0250, or
+# Latin Extended Additional), nor a decimal digit, nor common punctuation.
+_BAD_CHAR = re.compile(r"[^\s\dA-Za-z\u00aa\u00b5\u00ba\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff"
+                       + _PRINTED_CLASS + "]")
+_VISIBLE = re.compile(r"\S")
+
+
+@functools.lru_cache(maxsize=50_000)
+def _judge_run(run: str) -> tuple[bool, bool, bool]:
+    """(judged, function word, word-like) for one letter run; runs repeat, so this is cached."""
+    function_word = strip_accents(run.lower()) in STOPWORDS
+    if len(run) < 2 and not function_word:
+        return False, False, False  # initials, article numbers' letters: no evidence either way
+    if not all(_latin(c) for c in run):
+        return True, False, False
+    return True, function_word, function_word or _shaped(run)
+
+
 def text_quality(text: str) -> Quality:
     """How much ``text`` looks like printed French (see the module docstring)."""
     cids = sum(len(m) for m in _CID.findall(text))
     text = _CID.sub(" ", text)
-    visible = [c for c in text if not c.isspace()]
-    total = len(visible) + cids
+    total = len(_VISIBLE.findall(text)) + cids
     if not total:
         return Quality(0.0, 0.0, 0.0, 0)
-    bad = cids + sum(1 for c in visible if not ((c.isalpha() and _latin(c)) or c.isdecimal() or c in _PRINTED))
+    bad = cids + len(_BAD_CHAR.findall(text))
     judged = wordlike = dictionary = 0
     for run in _RUN.findall(text):
-        function_word = strip_accents(run.lower()) in STOPWORDS
-        if len(run) < 2 and not function_word:
-            continue  # initials, article numbers' letters: no evidence either way
-        judged += 1
-        if all(_latin(c) for c in run):
+        is_judged, function_word, shaped = _judge_run(run)
+        if is_judged:
+            judged += 1
             dictionary += function_word
-            wordlike += function_word or _shaped(run)
+            wordlike += shaped
     if not judged:  # only figures and punctuation (a table of amounts): judged on its characters alone
         return Quality(bad / total, 1.0, 0.0, total)
     return Quality(bad / total, wordlike / judged, dictionary / judged, total)

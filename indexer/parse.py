@@ -142,6 +142,10 @@ def _title(meta_title: str, first: Page, path: Path) -> str:
 
 # -- reading ahead in a worker process ------------------------------------------------------------------------
 
+def _ping() -> bool:
+    return True
+
+
 def _worker_init() -> None:
     import os
     import threading
@@ -189,6 +193,13 @@ class ReadAhead:
         self.timeout_s = timeout_s
         self._pool: ProcessPoolExecutor | None = None
         self._futures: dict[str, tuple[Future, str, int]] = {}
+        self._ready: Future | None = None  # done once the worker has started and imported the readers
+
+    def start(self) -> None:
+        """Start the worker now (its start-up takes a second or two), while the caller does other work."""
+        if self._ready is None:
+            with _worker_main():
+                self._ready = self._executor().submit(_ping)
 
     def _executor(self) -> ProcessPoolExecutor:
         if self._pool is None:
@@ -218,6 +229,8 @@ class ReadAhead:
         if ahead_digest != digest:
             future.cancel()
             return None
+        if (self._ready is None or not self._ready.done()) and future.cancel():
+            return None  # the worker is still starting: reading here is quicker than waiting for it
         try:
             return future.result(timeout=self.timeout_s)
         except FutureTimeout:
@@ -237,6 +250,8 @@ class ReadAhead:
         pending = list(self._futures.items())
         self._kill()
         self._futures.clear()
+        self._ready = None
+        self.start()
         for path, (_, digest, mtime_ns) in pending:
             self.submit(path, digest, mtime_ns)
 
@@ -254,6 +269,7 @@ class ReadAhead:
         """Stop the worker: at once when a file is still being read (a cancelled sync), else cleanly."""
         busy = any(not f.done() for f, _, _ in self._futures.values())
         self._futures.clear()
+        self._ready = None
         if busy:
             self._kill()
         elif self._pool is not None:

@@ -64,7 +64,7 @@ class IndexSettings:
     """Chunks embedded per batch."""
     write_batch: int = 512
     """Vectors written to Chroma per call, across documents (each call has a fixed cost)."""
-    read_ahead: int = 2
+    read_ahead: int = 16
     """Files read and chunked ahead by a worker process while the main process embeds (0: read in-process)."""
     read_timeout_s: float = 900.0
     """A file whose reading (OCR included) takes longer is skipped and reported; the reader is restarted."""

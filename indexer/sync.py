@@ -172,6 +172,7 @@ class Syncer:
         digests: dict[str, str] = {}  # hashes computed while looking ahead
         if self.settings.index.read_ahead > 0 and len(todo) > 1:
             self._ahead = ReadAhead(self.settings, self.settings.index.read_timeout_s)
+            self._ahead.start()  # its start-up overlaps the first files, read here meanwhile
         try:
             for done, info in enumerate(todo):
                 if self.cancel.is_set():

@@ -74,16 +74,17 @@ def test_a_reader_that_dies_costs_one_file(make, passeur_home):
     settings = Settings.load()
     ahead = ReadAhead(settings, timeout_s=120)
     try:
+        ahead.start()
+        ahead._ready.result(timeout=60)  # worker up: queued files are read there, not here
         ahead.submit(str(big), file_hash(big), 0)
         ahead.submit(str(small), file_hash(small), 0)
-        deadline = time.time() + 60
-        while not ahead._pool._processes and time.time() < deadline:
-            time.sleep(0.01)
+        time.sleep(0.3)  # the big file is being read
         for pid in list(ahead._pool._processes):
             os.kill(pid, signal.SIGKILL)
         crashed = ahead.take(str(big), file_hash(big))
         assert crashed.error == ("reader_crashed", {})
         assert not crashed.chunks
+        ahead._ready.result(timeout=60)
         after = ahead.take(str(small), file_hash(small))  # read again by a new worker
         assert after.error is None and "14 juillet 2025" in after.chunks[0].text
     finally:
@@ -93,15 +94,34 @@ def test_a_reader_that_dies_costs_one_file(make, passeur_home):
 def test_a_file_read_too_long_is_skipped_and_reported(make, passeur_home):
     big = _big_pdf(make, "lent.pdf")
     small = make.pdf("petit.pdf", ["Arrêté n° 2025-101 : marché de Noël le 20 décembre 2025."])
-    ahead = ReadAhead(Settings.load(), timeout_s=0.05)  # less than a worker's start-up
+    ahead = ReadAhead(Settings.load(), timeout_s=0.05)  # far less than reading 60 pages
     try:
+        ahead.start()
+        ahead._ready.result(timeout=60)
         ahead.submit(str(big), file_hash(big), 0)
         ahead.submit(str(small), file_hash(small), 0)
         slow = ahead.take(str(big), file_hash(big))
         assert slow.error == ("read_timeout", {"seconds": 0})
         ahead.timeout_s = 120
+        ahead._ready.result(timeout=60)  # a new worker, started by the restart
         after = ahead.take(str(small), file_hash(small))
         assert after.error is None and "20 décembre 2025" in after.chunks[0].text
+    finally:
+        ahead.close()
+
+
+def test_while_the_worker_starts_the_caller_reads_itself(make, passeur_home):
+    path = make.pdf("b.pdf", ["Arrêté n° 2025-103 : marché nocturne le 4 juillet 2025."])
+    ahead = ReadAhead(Settings.load(), timeout_s=120)
+    try:
+        ahead.start()
+        ahead.submit(str(path), file_hash(path), 0)
+        got = ahead.take(str(path), file_hash(path))
+        assert got is None or got.error is None  # None: still starting, the caller parses in-process
+        ahead._ready.result(timeout=60)
+        ahead.submit(str(path), file_hash(path), 0)
+        ready = ahead.take(str(path), file_hash(path))
+        assert ready is not None and "4 juillet 2025" in ready.chunks[0].text
     finally:
         ahead.close()
 
@@ -110,6 +130,7 @@ def test_a_parse_of_other_content_is_not_used(make, passeur_home):
     path = make.pdf("a.pdf", ["Arrêté n° 2025-102 : stationnement interdit rue Haute."])
     ahead = ReadAhead(Settings.load(), timeout_s=120)
     try:
+        ahead.start()
         ahead.submit(str(path), "an-older-hash", 0)
         assert ahead.take(str(path), file_hash(path)) is None  # the caller reads the file again itself
         assert ahead.take(str(path), file_hash(path)) is None  # nothing left queued
