@@ -38,6 +38,7 @@ class ChunkRow:
     space: str
     doc_type: str
     date_num: int
+    terms: str | None = None  # the text as FTS5 stores it (textnorm.index_terms), when already computed
 
 
 class Catalog:
@@ -127,15 +128,19 @@ class Catalog:
         conn.execute("DELETE FROM chunks WHERE doc_id = ?", (doc_id,))
 
     def insert_chunks(self, conn: sqlite3.Connection, rows: Iterable[ChunkRow], title: str) -> None:
+        title_terms = textnorm.index_terms(title)
+        section_terms: dict[str, str] = {}
         for r in rows:
             cur = conn.execute(
                 "INSERT INTO chunks(id, doc_id, ord, page_start, page_end, page_label, section, text, space, "
                 "doc_type, date_num) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (r.id, r.doc_id, r.ord, r.page_start, r.page_end, r.page_label, r.section, r.text, r.space,
                  r.doc_type, r.date_num))
+            if r.section not in section_terms:
+                section_terms[r.section] = textnorm.index_terms(r.section)
             conn.execute("INSERT INTO chunks_fts(rowid, title, section, body) VALUES (?, ?, ?, ?)",
-                         (cur.lastrowid, textnorm.index_terms(title), textnorm.index_terms(r.section),
-                          textnorm.index_terms(r.text)))
+                         (cur.lastrowid, title_terms, section_terms[r.section],
+                          r.terms if r.terms is not None else textnorm.index_terms(r.text)))
 
     def chunks_of(self, doc_id: str) -> list[sqlite3.Row]:
         return self.conn.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ord", (doc_id,)).fetchall()

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import acts, doctype, ocr, pii
+from . import acts, doctype, ocr, pii, textnorm
 from .chunking import Chunk, chunk_pages
 from .readers import Page, ReadError, find_dates, read
 from .settings import Settings
@@ -49,6 +49,7 @@ class Parsed:
     metadata: dict = field(default_factory=dict)
     warnings: list[tuple[str, dict]] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)
+    terms: list[str] = field(default_factory=list)  # each chunk's text as FTS5 stores it (stemmed here)
     seen_pages: int = 0
     empty_pages: int = 0  # pages still without text (they need OCR)
     ocr_read: int = 0  # pages whose text was read by OCR
@@ -97,6 +98,7 @@ def parse_file(path: str, digest: str, mtime_ns: int, settings: Settings) -> Par
         for ch in chunk_pages(counted(_chain(first, pages)), target=idx.chunk_words,
                               max_words=idx.chunk_max_words, min_words=idx.chunk_min_words):
             out.chunks.append(ch)
+            out.terms.append(textnorm.index_terms(ch.text))
             if act_chars < ACT_TEXT_LIMIT:
                 act_text.append(ch.text)
                 act_chars += len(ch.text)

@@ -107,16 +107,16 @@ class Searcher:
     def __init__(self, store: Store) -> None:
         self.store = store
         self.settings = store.settings.search
-        self._terms: dict[tuple[str, int], frozenset[str]] = {}  # stemmed words of recently ranked passages
 
-    def _passage_terms(self, chunk_id: str, text: str) -> frozenset[str]:
-        key = (chunk_id, hash(text))
-        terms = self._terms.get(key)
-        if terms is None:
-            if len(self._terms) > 20_000:
-                self._terms.clear()
-            terms = self._terms[key] = frozenset(textnorm.index_terms(text).split())
-        return terms
+    def _stored_terms(self, chunk_ids: list[str]) -> dict[str, frozenset[str]]:
+        """Stemmed words of passages, as FTS5 already stores them (no stemming at query time)."""
+        if not chunk_ids:
+            return {}
+        marks = ",".join("?" for _ in chunk_ids)
+        rows = self.store.catalog.conn.execute(
+            f"SELECT c.id, f.body FROM chunks c JOIN chunks_fts f ON f.rowid = c.rowid WHERE c.id IN ({marks})",
+            chunk_ids).fetchall()
+        return {cid: frozenset((body or "").split()) for cid, body in rows}
 
     def resolve(self, filters: Filters) -> Filters:
         """Turn the "in force" and procurement filters into document lists applied inside both queries."""
@@ -150,10 +150,20 @@ class Searcher:
             return []
         where, params = filters.sql("c")
         w = self.settings.bm25_weights
-        sql = (f"SELECT c.id, bm25(chunks_fts, {float(w[0])}, {float(w[1])}, {float(w[2])}) AS s FROM chunks_fts "
-               "JOIN chunks c ON c.rowid = chunks_fts.rowid JOIN documents d ON d.id = c.doc_id "
-               f"WHERE chunks_fts MATCH ? AND d.status = 'indexed'{where} ORDER BY s LIMIT ?")
-        rows = self.store.catalog.conn.execute(sql, [match, *params, n]).fetchall()
+        bm25 = f"bm25(chunks_fts, {float(w[0])}, {float(w[1])}, {float(w[2])})"
+        conn = self.store.catalog.conn
+        # Fast path: rank in FTS5 alone, then filter the best 4n. When at least n of them pass the filters,
+        # they are exactly the n best passages that pass (same order): the join is paid for 4n rows, not for
+        # every match. Otherwise (a profile that may read little of what matches), the full query.
+        fast = (f"SELECT c.id, f.s FROM (SELECT rowid, {bm25} AS s FROM chunks_fts WHERE chunks_fts MATCH ? "
+                "ORDER BY s LIMIT ?) f JOIN chunks c ON c.rowid = f.rowid JOIN documents d ON d.id = c.doc_id "
+                f"WHERE d.status = 'indexed'{where} ORDER BY f.s LIMIT ?")
+        rows = conn.execute(fast, [match, 4 * n, *params, n]).fetchall()
+        if len(rows) < n:
+            full = (f"SELECT c.id, {bm25} AS s FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+                    "JOIN documents d ON d.id = c.doc_id "
+                    f"WHERE chunks_fts MATCH ? AND d.status = 'indexed'{where} ORDER BY s LIMIT ?")
+            rows = conn.execute(full, [match, *params, n]).fetchall()
         return [(r[0], -float(r[1])) for r in rows]
 
     def dense(self, query: str, n: int, filters: Filters) -> list[tuple[str, float]]:
@@ -191,7 +201,8 @@ class Searcher:
                 if (r["doc_date"] or "")[:4] in years or any(y in r["text"] for y in years):
                     score[c] += bonus
         else:
-            terms = {c: self._passage_terms(c, rows[c]["text"]) for c in head}
+            stored = self._stored_terms(head)
+            terms = {c: stored.get(c, frozenset()) for c in head}
             for i, a in enumerate(head):
                 for b in head[i + 1:]:
                     ra, rb = rows[a], rows[b]

@@ -401,7 +401,8 @@ class Syncer:
             self.store.vectors.delete_doc(doc_id)
 
         rows = [ChunkRow(f"{doc_id}:{ch.ord}", doc_id, ch.ord, ch.page_start, ch.page_end, ch.page_label,
-                         ch.section, ch.text, space, doc_type, date_num) for ch in parsed.chunks]
+                         ch.section, ch.text, space, doc_type, date_num, terms)
+                for ch, terms in zip(parsed.chunks, parsed.terms)]
         if rows:
             with self.catalog.tx() as c:
                 self.catalog.insert_chunks(c, rows, title)

@@ -70,3 +70,23 @@ def test_reader_process_sees_vectors_added_by_another_writer(indexed, make):
 def test_no_result_message_in_french(capsys):
     assert main(["search", "tarifs de la cantine"]) == 0  # nothing indexed yet
     assert "Aucun passage trouvé" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("spaces", [None, ["general"], ["rh"], []])
+@pytest.mark.parametrize("query", ["tarif du repas", "concession cimetière columbarium", "conseil municipal délibération"])
+def test_lexical_fast_path_gives_exactly_the_full_ranking(indexed, query, spaces, monkeypatch):
+    """Ranking FTS5 alone first, then filtering, must return what ranking the filtered rows would."""
+    from indexer import textnorm
+
+    searcher = Searcher(indexed)
+    filters = Filters(spaces=spaces)
+    for n in (1, 3, 50):
+        got = searcher.lexical(query, n, filters)
+        where, params = filters.sql("c")
+        full = indexed.catalog.conn.execute(
+            "SELECT c.id, bm25(chunks_fts, 2.0, 1.0, 1.0) AS s FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+            f"JOIN documents d ON d.id = c.doc_id WHERE chunks_fts MATCH ? AND d.status = 'indexed'{where} "
+            "ORDER BY s LIMIT ?", [textnorm.fts_query(query), *params, n]).fetchall()
+        assert [c for c, _ in got] == [r[0] for r in full]
+        if spaces == ["rh"] or spaces == []:
+            assert got == []  # nothing of the sample folder is in those spaces
