@@ -112,11 +112,12 @@ class SearchSettings:
     release_after_idle_s: float = 600.0
     """The desktop app gives the vector index's memory back after this many seconds without a question
     (Chroma keeps ~260 MB per 100,000 passages resident after a query; reopening costs ~0.7 s). 0: never."""
-    common_term_share: float = 1.0
+    common_term_share: float = 0.2
     """Query terms found in more than this share of the passages are left out of the FTS5 query (they
     barely change bm25's ranking but make it read most of the index); the rarest term is always kept.
-    1.0: never. Only applied from ``common_term_min_passages`` passages on."""
-    common_term_min_passages: int = 20_000
+    1.0: never. Only applied from ``common_term_min_passages`` passages on. On CDTN (31k passages) 0.2
+    keeps nDCG@10 at 0.437 (0.438 without) for a third less time per query (docs/BENCHMARKS.md)."""
+    common_term_min_passages: int = 5_000
     """Index size from which ``common_term_share`` applies."""
     max_per_document: int = 3
     """At most this many passages from one document in the results (diversity)."""
