@@ -221,6 +221,12 @@ class AnswerService:
         answer.status = "answered"
         answer.citations = [answer.passages[n - 1] for n in checked.cited]
         answer.warnings += [w.to_json() for w in checked.warnings]
+        terms = grounding.textnorm.query_terms(query)
+        df, _ = self.store.catalog.term_frequencies(terms, flt.spaces)
+        off_subject = grounding.unsupported_subject(
+            query, checked.text, [f"{c.title} {c.passage}" for c in answer.citations], df)
+        if off_subject is not None:
+            answer.warnings.append(off_subject.to_json())
         answer.warnings += _legal_status(answer.citations)
         warned = {int(w["detail"]) for w in answer.warnings if w["code"] in ("repealed", "amended")}
         answer.warnings += _newer_versions([c for c in answer.citations if c.n not in warned], answer.passages)

@@ -115,6 +115,43 @@ def check_answer(answer: str, passages: list[str]) -> Checked:
     return Checked(text=text, cited=cited, warnings=warnings)
 
 
+def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[str, int]) -> GroundingWarning | None:
+    """The question's subject, taken up by the answer, absent from every passage the answer cites.
+
+    A small model asked about something the archive does not hold (the swimming pool's entry fee) tends to
+    answer with a neighbouring passage (the village hall's fee) while repeating the question's words: "the
+    entry to the summer pool costs 3 € [2]". Each figure is in passage [2]; the subject is not. Words the
+    index never contains (colloquial verbs: "je touche") are left out, as are numbers (checked as figures)
+    and words whose synonym the passages use ("cantine" / "restauration scolaire")."""
+    if not cited:
+        return None
+    asked = set(textnorm.query_terms(question))
+    said = set(textnorm.index_terms(_CITE.sub(" ", answer)).split())
+    shared = {t for t in asked & said if df.get(t, 0) > 0 and not t[:1].isdigit() and len(t) > 2}
+    if not shared:
+        return None
+    # The subject is the most distinctive of those words (the rarest in the archive): "piscine", not "coûter".
+    subject = min(sorted(shared), key=lambda t: df.get(t, 0))
+    stems = " ".join(textnorm.index_terms(p) for p in cited)
+    if subject in stems.split() or subject in textnorm.covered_by_synonyms(question, stems):
+        return None
+    words = _surface(question, subject)
+    return GroundingWarning(
+        "unsupported_subject",
+        f"La réponse parle de « {words} », que les passages cités ne mentionnent pas : elle répond peut-être à "
+        "une autre question. À vérifier.",
+        f"The answer speaks of {words!r}, which the cited passages never mention: it may answer another "
+        "question. To be checked.", words)
+
+
+def _surface(question: str, term: str) -> str:
+    """The question's own word for a stemmed term (for the message)."""
+    for w in re.findall(r"[\w'-]+", question):
+        if textnorm.index_terms(w) == term:
+            return w
+    return term
+
+
 @dataclass
 class Evidence:
     coverage: float  # IDF-weighted share of the question's terms present in the passages (together)

@@ -124,6 +124,18 @@ def _synonym_index() -> dict[str, list[str]]:
     return index
 
 
+def covered_by_synonyms(text: str, passage_stems: str) -> set[str]:
+    """Stemmed words of the expressions of ``text`` whose synonym occurs in ``passage_stems`` (a stemmed
+    passage): "cantine" in a question is covered by a passage that says "restauration scolaire"."""
+    stemmed = " " + _stem_phrase(text) + " "
+    padded = " " + passage_stems + " "
+    out: set[str] = set()
+    for key, others in _synonym_index().items():
+        if f" {key} " in stemmed and any(f" {o} " in padded for o in others):
+            out.update(key.split())
+    return out
+
+
 def expansions(text: str) -> list[str]:
     """Stemmed synonym phrases for the expressions of ``text`` found in SYNONYM_GROUPS."""
     stemmed = " " + _stem_phrase(text) + " "

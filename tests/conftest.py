@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import gc
 import ipaddress
+import json
 import socket
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -180,15 +182,9 @@ def _netguard_off_after_test():
     netguard.disable()
 
 
-MINUTES_P1 = ("COMMUNE DE VALMOREAU\nExtrait du registre des délibérations du conseil municipal\n"
-              "Séance du 18 juin 2024 - Délibération n° 2024-037\n"
-              "Objet : tarifs de la restauration scolaire\n"
-              "Vu le code général des collectivités territoriales, notamment son article L. 2121-29 ;\n"
-              "Considérant la nécessité d'actualiser les tarifs au 1er septembre 2024 ;")
-MINUTES_P2 = ("Après en avoir délibéré, le conseil municipal DÉCIDE :\n"
-              "Article 1er : le prix du repas servi aux enfants domiciliés dans la commune est fixé à 3,45 euros.\n"
-              "Article 2 : le prix du repas des enfants non domiciliés est fixé à 4,90 euros.\n"
-              "Vote : 25 pour, 2 contre, 2 abstentions.")
+# Two pages of a deliberation's minutes, shared with tests/unit/desktop/conftest.py (tests/ is not a package).
+MINUTES_P1, MINUTES_P2 = json.loads(
+    (Path(__file__).parent / "data" / "minutes_2024_037.json").read_text(encoding="utf-8"))["pages"]
 
 
 @pytest.fixture

@@ -153,3 +153,16 @@ def test_names_and_years_the_archive_never_mentions_give_not_found(store, script
     a = service(store, llm).ask(question)
     assert a.status == "not_found" and llm.calls == []
     assert service(store, llm).ask("Quel est le prix du repas des enfants non domiciliés ?").status == "answered"
+
+
+def test_answer_about_another_subject_is_flagged(store, scripted):
+    question = "Combien coûte une concession trentenaire au cimetière ?"
+    shown = service(store, scripted("")).ask(question, no_llm=True).passages
+    other = next(p.n for p in shown if "concession" not in p.passage.lower() and "concession" not in p.title.lower())
+    llm = scripted(f"Une concession trentenaire au cimetière coûte 4,90 euros [{other}].")
+    a = service(store, llm).ask(question)
+    flagged = [w for w in a.warnings if w["code"] == "unsupported_subject"]
+    assert a.status == "answered" and len(flagged) == 1 and flagged[0]["detail"] in ("concession", "trentenaire")
+    right = next(p.n for p in shown if "trentenaire" in p.passage.lower())
+    ok = service(store, scripted(f"Une concession trentenaire coûte le tarif indiqué [{right}].")).ask(question)
+    assert not [w for w in ok.warnings if w["code"] == "unsupported_subject"]

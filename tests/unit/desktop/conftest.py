@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -22,15 +23,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 HERE = Path(__file__).parent
 QT_NOISE = [r"This plugin does not support propagateSizeHints\(\)"]
 
-MINUTES_P1 = ("COMMUNE DE VALMOREAU\nExtrait du registre des délibérations du conseil municipal\n"
-              "Séance du 18 juin 2024 - Délibération n° 2024-037\n"
-              "Objet : tarifs de la restauration scolaire\n"
-              "Vu le code général des collectivités territoriales, notamment son article L. 2121-29 ;\n"
-              "Considérant la nécessité d'actualiser les tarifs au 1er septembre 2024 ;")
-MINUTES_P2 = ("Après en avoir délibéré, le conseil municipal DÉCIDE :\n"
-              "Article 1er : le prix du repas servi aux enfants domiciliés dans la commune est fixé à 3,45 euros.\n"
-              "Article 2 : le prix du repas des enfants non domiciliés est fixé à 4,90 euros.\n"
-              "Vote : 25 pour, 2 contre, 2 abstentions.")
+# Same minutes as tests/conftest.py's sample folder.
+MINUTES_P1, MINUTES_P2 = json.loads(
+    (HERE.parents[1] / "data" / "minutes_2024_037.json").read_text(encoding="utf-8"))["pages"]
 
 
 def pytest_collection_modifyitems(config, items):
@@ -192,7 +187,7 @@ def make_window(qtbot, indexed_home):
 @pytest.fixture
 def click_anchor(qtbot):
     """A real mouse click on the link ``href`` of a QTextBrowser."""
-    from desktop.qt import QTextCursor, Qt
+    from desktop.qt import Qt, QTextCursor
 
     def click(browser, href: str) -> None:
         doc = browser.document()

@@ -91,3 +91,39 @@ def test_years_named_by_the_question(question, years):
 ])
 def test_people_and_organisations_named_by_the_question(question, names):
     assert grounding.proper_names(question) == names
+
+
+_DF = {"piscin": 2, "prix": 99, "entre": 40, "ete": 30, "valmoreau": 290, "repas": 80, "enfant": 60,
+       "cantin": 3, "resident": 12, "combien": 0, "touch": 0, "agent": 200, "journe": 50, "teletravail": 97,
+       "salle": 70, "polyvalent": 30}
+
+
+@pytest.mark.parametrize("question, answer, cited, flagged", [
+    # near miss: the neighbouring tariff, the question's subject repeated
+    ("Quel est le prix d'une entrée à la piscine d'été de Valmoreau ?",
+     "Le prix d'une entrée à la piscine d'été est de 3 € [1].",
+     ["Tarifs de la salle polyvalente : location à la journée 3 € par entrée, été comme hiver."], ["piscine"]),
+    # the right passage: every repeated word is in it
+    ("Quel est le prix du repas pour un enfant non résident ?",
+     "Le prix du repas pour un enfant non résident est de 4,90 € [1].",
+     ["Délibération tarifs : le prix du repas des enfants non résidents est fixé à 4,90 euros."], []),
+    # a synonym in the cited passage's title covers the question's word
+    ("Combien coûte un repas à la cantine ?",
+     "Un repas à la cantine coûte 3,45 € [1].",
+     ["Tarifs de la restauration scolaire — le repas est fixé à 3,45 euros."], []),
+    # colloquial words the index never contains are not held against the answer
+    ("Combien touche un agent par journée de télétravail ?",
+     "Un agent touche 2,50 € par journée de télétravail [1].",
+     ["Allocation forfaitaire de télétravail : 2,50 € par journée de télétravail pour chaque agent."], []),
+])
+def test_unsupported_subject(question, answer, cited, flagged):
+    warning = grounding.unsupported_subject(question, answer, cited, _DF)
+    if not flagged:
+        assert warning is None
+    else:
+        assert warning is not None and warning.code == "unsupported_subject"
+        assert all(w in warning.detail for w in flagged) and "passages cités" in warning.fr
+
+
+def test_unsupported_subject_needs_citations():
+    assert grounding.unsupported_subject("Prix de la piscine ?", "La piscine coûte 3 €.", [], _DF) is None
