@@ -222,9 +222,10 @@ class AnswerService:
         answer.citations = [answer.passages[n - 1] for n in checked.cited]
         answer.warnings += [w.to_json() for w in checked.warnings]
         terms = grounding.textnorm.query_terms(query)
-        df, _ = self.store.catalog.term_frequencies(terms, flt.spaces)
+        df, n_docs = self.store.catalog.term_frequencies(terms, flt.spaces)
         off_subject = grounding.unsupported_subject(
-            query, checked.text, [f"{c.title} {c.passage}" for c in answer.citations], df)
+            query, checked.text, [f"{c.title} {c.passage}" for c in answer.citations], df, n_docs,
+            min_share=cfg.off_subject_share)
         if off_subject is not None:
             answer.warnings.append(off_subject.to_json())
         answer.warnings += _legal_status(answer.citations)

@@ -115,27 +115,33 @@ def check_answer(answer: str, passages: list[str]) -> Checked:
     return Checked(text=text, cited=cited, warnings=warnings)
 
 
-def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[str, int]) -> GroundingWarning | None:
-    """The question's subject, taken up by the answer, absent from every passage the answer cites.
+def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[str, int], n_docs: int,
+                        min_share: float = 0.6) -> GroundingWarning | None:
+    """The question's distinctive words, taken up by the answer, mostly absent from the passages it cites.
 
     A small model asked about something the archive does not hold (the swimming pool's entry fee) tends to
-    answer with a neighbouring passage (the village hall's fee) while repeating the question's words: "the
-    entry to the summer pool costs 3 € [2]". Each figure is in passage [2]; the subject is not. Words the
-    index never contains (colloquial verbs: "je touche") are left out, as are numbers (checked as figures)
-    and words whose synonym the passages use ("cantine" / "restauration scolaire")."""
+    answer from a neighbouring passage (the village hall's fee) while repeating the question's words: "the
+    entry to the summer pool costs 3 € [2]". Each figure is in passage [2]; the subject is not. The words
+    the answer repeats are weighted by rarity (IDF, as the retrieval gate does); when the missing ones
+    weigh at least ``min_share``, the answer is flagged. Words the index never contains (colloquial verbs:
+    "je touche") are left out, as are numbers (checked as figures) and words whose synonym the passages
+    use ("cantine" / "restauration scolaire"). Measured in docs/BENCHMARKS.md."""
     if not cited:
         return None
     asked = set(textnorm.query_terms(question))
     said = set(textnorm.index_terms(_CITE.sub(" ", answer)).split())
-    shared = {t for t in asked & said if df.get(t, 0) > 0 and not t[:1].isdigit() and len(t) > 2}
+    shared = sorted(t for t in asked & said if df.get(t, 0) > 0 and not t[:1].isdigit() and len(t) > 2)
     if not shared:
         return None
-    # The subject is the most distinctive of those words (the rarest in the archive): "piscine", not "coûter".
-    subject = min(sorted(shared), key=lambda t: df.get(t, 0))
     stems = " ".join(textnorm.index_terms(p) for p in cited)
-    if subject in stems.split() or subject in textnorm.covered_by_synonyms(question, stems):
+    present = set(stems.split()) | textnorm.covered_by_synonyms(question, stems)
+    missing = [t for t in shared if t not in present]
+    if not missing:
         return None
-    words = _surface(question, subject)
+    weight = {t: math.log(1 + (n_docs + 1) / (df[t] + 0.5)) for t in shared}
+    if sum(weight[t] for t in missing) < min_share * sum(weight.values()):
+        return None
+    words = ", ".join(_surface(question, t) for t in sorted(missing, key=lambda t: (df[t], t))[:3])
     return GroundingWarning(
         "unsupported_subject",
         f"La réponse parle de « {words} », que les passages cités ne mentionnent pas : elle répond peut-être à "
@@ -146,7 +152,7 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
 
 def _surface(question: str, term: str) -> str:
     """The question's own word for a stemmed term (for the message)."""
-    for w in re.findall(r"[\w'-]+", question):
+    for w in re.findall(r"\w+", question):
         if textnorm.index_terms(w) == term:
             return w
     return term

@@ -142,6 +142,9 @@ class LLMSettings:
     ``min_dense`` similarity, the answer is "not found" without calling the model."""
     min_dense: float = 0.35
     """Cosine similarity of the best passage above which retrieval is trusted even with few shared words."""
+    off_subject_share: float = 0.6
+    """An answer is flagged "à vérifier" when the distinctive question words it repeats (IDF-weighted) are
+    at least this share absent from the passages it cites (it probably answers a neighbouring question)."""
 
 
 @dataclass

@@ -162,7 +162,7 @@ def test_answer_about_another_subject_is_flagged(store, scripted):
     llm = scripted(f"Une concession trentenaire au cimetière coûte 4,90 euros [{other}].")
     a = service(store, llm).ask(question)
     flagged = [w for w in a.warnings if w["code"] == "unsupported_subject"]
-    assert a.status == "answered" and len(flagged) == 1 and flagged[0]["detail"] in ("concession", "trentenaire")
+    assert a.status == "answered" and len(flagged) == 1 and ("concession" in flagged[0]["detail"] or "trentenaire" in flagged[0]["detail"])
     right = next(p.n for p in shown if "trentenaire" in p.passage.lower())
     ok = service(store, scripted(f"Une concession trentenaire coûte le tarif indiqué [{right}].")).ask(question)
     assert not [w for w in ok.warnings if w["code"] == "unsupported_subject"]

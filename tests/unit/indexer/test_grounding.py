@@ -101,7 +101,7 @@ _DF = {"piscin": 2, "prix": 99, "entre": 40, "ete": 30, "valmoreau": 290, "repas
 @pytest.mark.parametrize("question, answer, cited, flagged", [
     # near miss: the neighbouring tariff, the question's subject repeated
     ("Quel est le prix d'une entrée à la piscine d'été de Valmoreau ?",
-     "Le prix d'une entrée à la piscine d'été est de 3 € [1].",
+     "L'entrée à la piscine coûte 3 € [1].",
      ["Tarifs de la salle polyvalente : location à la journée 3 € par entrée, été comme hiver."], ["piscine"]),
     # the right passage: every repeated word is in it
     ("Quel est le prix du repas pour un enfant non résident ?",
@@ -117,7 +117,7 @@ _DF = {"piscin": 2, "prix": 99, "entre": 40, "ete": 30, "valmoreau": 290, "repas
      ["Allocation forfaitaire de télétravail : 2,50 € par journée de télétravail pour chaque agent."], []),
 ])
 def test_unsupported_subject(question, answer, cited, flagged):
-    warning = grounding.unsupported_subject(question, answer, cited, _DF)
+    warning = grounding.unsupported_subject(question, answer, cited, _DF, 2164)
     if not flagged:
         assert warning is None
     else:
@@ -126,4 +126,14 @@ def test_unsupported_subject(question, answer, cited, flagged):
 
 
 def test_unsupported_subject_needs_citations():
-    assert grounding.unsupported_subject("Prix de la piscine ?", "La piscine coûte 3 €.", [], _DF) is None
+    assert grounding.unsupported_subject("Prix de la piscine ?", "La piscine coûte 3 €.", [], _DF, 2164) is None
+
+
+def test_unsupported_subject_tolerates_one_paraphrased_word_among_the_answered_ones():
+    question = "Combien de jours de congés annuels pour un agent à temps partiel ?"
+    answer = "Un agent à temps partiel a droit à 25 jours de congés annuels [1]."
+    cited = ["Chaque agent a droit à 25 jours de congés annuels par an, au prorata pour un temps non complet."]
+    df = {"jour": 300, "conge": 80, "annuel": 135, "agent": 487, "temp": 191, "partiel": 12}
+    assert grounding.unsupported_subject(question, answer, cited, df, 2164) is None  # only "partiel" is missing
+    flagged = grounding.unsupported_subject(question, answer, cited, df, 2164, min_share=0.2)
+    assert flagged is not None and flagged.detail == "partiel"
