@@ -251,14 +251,18 @@ def _ask(settings: Settings, args) -> int:
         return 0
     if streamed:
         print("\n")
-    print(_render_answer(answer, AI_NOTICE))
+    print(_render_answer(answer, AI_NOTICE, "".join(streamed).strip()))
     return 0
 
 
-def _render_answer(answer, notice: str) -> str:
+def _render_answer(answer, notice: str, streamed: str = "") -> str:
+    """The answer after checking (again, only when the check changed the streamed text), its warnings and
+    sources."""
     lines = []
     if answer.status == "answered":
-        lines += ["Réponse (corrigée après vérification des citations) :", answer.text, "", notice]
+        if " ".join(answer.text.split()) != " ".join(streamed.split()):
+            lines += ["Réponse (corrigée après vérification des citations) :", answer.text, ""]
+        lines += [notice]
     elif answer.status == "not_found":
         lines += [answer.text]
         if answer.passages:
