@@ -113,21 +113,23 @@ class Timer:
 
 
 # -- processes ---------------------------------------------------------------------------------------------------
-def rss_mb(pid: int | None = None) -> float:
-    """Resident set size of a process (this one by default), in MB (10^6 bytes)."""
+def _status_mb(field: str, pid: int | None) -> float:
+    """A memory line of /proc/PID/status (this process by default), in MB (10^6 bytes)."""
     status = Path(f"/proc/{pid or os.getpid()}/status").read_text()
     for line in status.splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) * 1024 / 1e6
     return float("nan")
+
+
+def rss_mb(pid: int | None = None) -> float:
+    """Resident set size of a process (this one by default)."""
+    return _status_mb("VmRSS", pid)
 
 
 def peak_rss_mb(pid: int | None = None) -> float:
-    status = Path(f"/proc/{pid or os.getpid()}/status").read_text()
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024 / 1e6
-    return float("nan")
+    """Peak resident set size of a process (this one by default)."""
+    return _status_mb("VmHWM", pid)
 
 
 def du_bytes(path: Path) -> int:

@@ -115,6 +115,11 @@ def check_answer(answer: str, passages: list[str]) -> Checked:
     return Checked(text=text, cited=cited, warnings=warnings)
 
 
+def idf(df: dict[str, int], n_docs: int, term: str) -> float:
+    """Rarity weight of a stemmed term among ``n_docs`` passages (the retrieval gate's and the answer checks')."""
+    return math.log(1 + (n_docs + 1) / (df.get(term, 0) + 0.5))
+
+
 def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[str, int], n_docs: int,
                         min_share: float = 0.6) -> GroundingWarning | None:
     """The question's distinctive words, taken up by the answer, mostly absent from the passages it cites.
@@ -138,7 +143,7 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
     missing = [t for t in shared if t not in present]
     if not missing:
         return None
-    weight = {t: math.log(1 + (n_docs + 1) / (df[t] + 0.5)) for t in shared}
+    weight = {t: idf(df, n_docs, t) for t in shared}
     if sum(weight[t] for t in missing) < min_share * sum(weight.values()):
         return None
     words = ", ".join(_surface(question, t) for t in sorted(missing, key=lambda t: (df[t], t))[:3])
@@ -170,7 +175,7 @@ def evidence(question: str, passages: list[str], df: dict[str, int], n_docs: int
     terms = textnorm.query_terms(question)
     if not terms:
         return Evidence(0.0, 0.0, [], [])
-    weights = {t: math.log(1 + (n_docs + 1) / (df.get(t, 0) + 0.5)) for t in terms}
+    weights = {t: idf(df, n_docs, t) for t in terms}
     total = sum(weights.values())
     per_passage = [set(textnorm.index_terms(p).split()) for p in passages]
     present = set().union(*per_passage) if per_passage else set()

@@ -213,9 +213,6 @@ class ReadAhead:
     def __contains__(self, path: str) -> bool:
         return path in self._futures
 
-    def __len__(self) -> int:
-        return len(self._futures)
-
     def submit(self, path: str, digest: str, mtime_ns: int) -> None:
         if path not in self._futures:
             with _worker_main():

@@ -417,15 +417,13 @@ class Syncer:
         if self.catalog.get_meta("embedding_model") is None:
             with self.catalog.tx() as c:
                 self.catalog.set_meta(c, "embedding_model", self.store.model_id)
-        final = (status, reason, dumps([[w, p] for w, p in warnings]), n_chunks, ocr_pages,
-                 parsed.page_count or parsed.seen_pages, dumps(parsed.pii), doc_id)
-        act = parsed.act if status == "indexed" else None
-
         def finish(c) -> None:
             c.execute("UPDATE documents SET status = ?, reason = ?, warnings = ?, chunks = ?, ocr_pages = ?, "
-                      "pages = ?, indexed_at = ?, pii = ? WHERE id = ?", final[:6] + (now_iso(),) + final[6:])
-            if act is not None:
-                legal.save(c, doc_id, act)
+                      "pages = ?, indexed_at = ?, pii = ? WHERE id = ?",
+                      (status, reason, dumps([[w, p] for w, p in warnings]), n_chunks, ocr_pages,
+                       parsed.page_count or parsed.seen_pages, now_iso(), dumps(parsed.pii), doc_id))
+            if status == "indexed":
+                legal.save(c, doc_id, parsed.act)
             else:
                 legal.forget(c, doc_id)
 
@@ -470,5 +468,3 @@ class Syncer:
             c.execute("DELETE FROM documents WHERE id = ?", (row["id"],))
             self.catalog.bump_generation(c)
         self.store.mark_seen()
-
-

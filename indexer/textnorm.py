@@ -71,7 +71,7 @@ def query_terms(text: str) -> list[str]:
 
 def fts_query(text: str, synonyms: bool = True, drop: frozenset[str] = frozenset()) -> str | None:
     """An FTS5 MATCH expression: any query term or synonym phrase (bm25 ranks passages with more).
-    Terms in ``drop`` (too common to rank anything: see ``Searcher.lexical``) are left out."""
+    Terms in ``drop`` (too common to rank anything: see ``Searcher.common_terms``) are left out."""
     terms = [t for t in query_terms(text) if t not in drop]
     extra = expansions(text) if synonyms else []
     items = terms + [e for e in extra if e not in terms]
@@ -124,23 +124,26 @@ def _synonym_index() -> dict[str, list[str]]:
     return index
 
 
+def _synonyms_in(text: str) -> list[tuple[str, list[str]]]:
+    """(stemmed expression, its stemmed synonyms) for each expression of SYNONYM_GROUPS found in ``text``."""
+    stemmed = " " + _stem_phrase(text) + " "
+    return [(key, others) for key, others in _synonym_index().items() if f" {key} " in stemmed]
+
+
 def covered_by_synonyms(text: str, passage_stems: str) -> set[str]:
     """Stemmed words of the expressions of ``text`` whose synonym occurs in ``passage_stems`` (a stemmed
     passage): "cantine" in a question is covered by a passage that says "restauration scolaire"."""
-    stemmed = " " + _stem_phrase(text) + " "
     padded = " " + passage_stems + " "
     out: set[str] = set()
-    for key, others in _synonym_index().items():
-        if f" {key} " in stemmed and any(f" {o} " in padded for o in others):
+    for key, others in _synonyms_in(text):
+        if any(f" {o} " in padded for o in others):
             out.update(key.split())
     return out
 
 
 def expansions(text: str) -> list[str]:
     """Stemmed synonym phrases for the expressions of ``text`` found in SYNONYM_GROUPS."""
-    stemmed = " " + _stem_phrase(text) + " "
     out: list[str] = []
-    for key, others in _synonym_index().items():
-        if f" {key} " in stemmed:
-            out += [o for o in others if o not in out]
+    for _, others in _synonyms_in(text):
+        out += [o for o in others if o not in out]
     return out

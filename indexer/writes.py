@@ -47,9 +47,6 @@ class WriteBuffer:
         self._metas: list[dict] = []
         self._docs: list[_Waiting] = []
 
-    def __bool__(self) -> bool:
-        return bool(self._docs or self._ids or self._to_embed)
-
     def has_content(self, digest: str) -> bool:
         return any(d.digest == digest for d in self._docs)
 
@@ -69,9 +66,13 @@ class WriteBuffer:
 
     def add_vectors(self, rows: list[ChunkRow], vectors: np.ndarray, path: str) -> None:
         """Vectors known already (a copy of an indexed document)."""
+        self._pend(rows, vectors, [path] * len(rows))
+
+    def _pend(self, rows: list[ChunkRow], vectors, paths: list[str]) -> None:
+        """Vectors to the next Chroma write, with their metadata."""
         self._ids.extend(r.id for r in rows)
         self._vectors.append(np.asarray(vectors, dtype=np.float32).reshape(len(rows), -1))
-        self._metas.extend(_meta(r, path) for r in rows)
+        self._metas.extend(_meta(r, path) for r, path in zip(rows, paths))
 
     def flush(self) -> bool:
         """Embed what is queued, write every pending vector in one Chroma call, then mark the documents
@@ -99,9 +100,7 @@ class WriteBuffer:
             batch = self._to_embed[: self.embed_batch]
             vectors = embedder.embed([text for _, text, _ in batch])
             del self._to_embed[: self.embed_batch]
-            self._ids.extend(row.id for row, _, _ in batch)
-            self._vectors.append(np.asarray(vectors, dtype=np.float32).reshape(len(batch), -1))
-            self._metas.extend(_meta(row, path) for row, _, path in batch)
+            self._pend([row for row, _, _ in batch], vectors, [path for _, _, path in batch])
 
     def _abandon(self, exc: Exception) -> None:
         """The model or Chroma failed: the waiting documents are marked failed, with no passage left."""
