@@ -71,6 +71,10 @@ def _warning_html(w: dict) -> str:
     if w.get("code") == "uncited_sentence" and detail:
         short = detail if len(detail) <= 140 else detail[:139] + "…"
         msg = f"{msg} « {short} »"
+    if w.get("code") == "answer_withheld" and detail:
+        return (f'<p style="background-color:{COLORS["warn_bg"]};color:{COLORS["warn"]};margin:2px 0 2px 0">'
+                f'⚠ {esc(msg)}<br><span style="color:{COLORS["muted"]}">{esc(tr("ask.withheld_draft"))} '
+                f'<i>« {esc(" ".join(detail.split()))} »</i></span></p>')
     return (f'<p style="background-color:{COLORS["warn_bg"]};color:{COLORS["warn"]};margin:2px 0 2px 0">'
             f"⚠ {esc(msg)}</p>")
 

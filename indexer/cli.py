@@ -270,6 +270,9 @@ def _render_answer(answer, notice: str, streamed: str = "") -> str:
     else:
         lines += [answer.text]
     for w in answer.warnings:
+        if w["code"] == "answer_withheld":
+            lines += [f"⚠ {w['message']}", f"    Réponse écartée, non vérifiée : « {' '.join(w['detail'].split())} »"]
+            continue
         lines.append(f"⚠ {w['message']}" + (f" ({w['detail']})" if w.get("detail") else ""))
     shown = answer.citations if answer.status == "answered" else answer.passages
     if shown:

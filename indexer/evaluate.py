@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from . import grounding
 from .answering import AnswerService
 from .search import Filters
 
@@ -49,7 +50,8 @@ def run_eval(service: AnswerService, questions: list[dict], *, use_llm: bool,
     recall = {1: [], 5: [], 10: [], 20: []}
     file_page_top5, mrr, file_top5 = [], [], []
     refusals, refused_answerable, leak_free = [], [], []
-    cite_total = cite_valid = 0
+    cite_total = cite_valid = set_aside = 0
+    key_hits: list[float] = []
     latencies, first_tokens = [], []
     out = open(runs_out, "w", encoding="utf-8") if runs_out else None
     try:
@@ -93,6 +95,9 @@ def run_eval(service: AnswerService, questions: list[dict], *, use_llm: bool,
                     other_hits = service.searcher.search(q["question"], k=20,
                                                          filters=service._filters(Filters(), other))
                     leak_free.append(0.0 if any(h.space == q["space"] for h in other_hits) else 1.0)
+            set_aside += 1 if answer.draft else 0
+            if answer.status == "answered" and expected and q.get("key_figures"):
+                key_hits.append(1.0 if _has_key_figures(answer.text, q["key_figures"]) else 0.0)
             if answer.status == "answered":
                 ids = {c.chunk_id for c in answer.passages}
                 cite_total += len(answer.citations)
@@ -118,11 +123,20 @@ def run_eval(service: AnswerService, questions: list[dict], *, use_llm: bool,
         "false_refusal_answerable": mean(refused_answerable),
         "restricted_leak_free": mean(leak_free),
         "citation_validity": round(cite_valid / cite_total, 4) if cite_total else None,
+        "key_figures_in_answers": mean(key_hits),
+        "answers_set_aside": set_aside if use_llm else None,
         "latency_ms_p50": round(statistics.median(latencies), 1) if latencies else None,
         "first_token_ms_p50": round(statistics.median(first_tokens), 1) if first_tokens else None,
         "llm": use_llm,
     }
     return res
+
+
+def _has_key_figures(text: str, key_figures: list[str]) -> bool:
+    """Every figure the golden answer hinges on ("55 %", "14 870 500") is in the answer, however written."""
+    said = {grounding.normalise_figure(f) for f in grounding.figures(text)}
+    wanted = {grounding.normalise_figure(f) for k in key_figures for f in grounding.figures(k)}
+    return wanted <= said
 
 
 def load_questions(path: Path) -> list[dict]:

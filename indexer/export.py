@@ -112,6 +112,11 @@ def body_text(answer: Answer, lang: str = "fr") -> str:
 def warning_text(w: dict, lang: str = "fr") -> str:
     msg = w.get("message_en") if lang == "en" and w.get("message_en") else w.get("message", "")
     detail = w.get("detail") or ""
+    if w.get("code") == "answer_withheld" and detail:
+        draft = " ".join(detail.split())
+        if lang == "en":
+            return f"{msg} Answer set aside, not verified: \"{draft}\""
+        return f"{msg} Réponse écartée, non vérifiée : « {draft} »"
     if detail and detail not in msg:
         msg = f"{msg} ({detail})"
     return msg

@@ -46,8 +46,11 @@ class Checked:
 
 
 def normalise_figure(fig: str) -> str:
-    f = re.sub(r"[  \u202f]", "", fig)
-    return f.replace(",", ".")
+    """One spelling per value: "412 350,00" and "412 350" are the same amount, "3,50" and "3.5" the same rate."""
+    f = re.sub(r"[  \u202f]", "", fig).replace(",", ".")
+    if f.count(".") == 1:
+        f = f.rstrip("0").rstrip(".")
+    return f
 
 
 def figures(text: str) -> list[str]:
@@ -113,6 +116,26 @@ def check_answer(answer: str, passages: list[str]) -> Checked:
         warnings.append(GroundingWarning("no_citation", "Réponse sans aucune citation : à vérifier dans les sources.",
                                  "Answer has no citation."))
     return Checked(text=text, cited=cited, warnings=warnings)
+
+
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def invented_figures(answer: str, shown: list[str]) -> list[str]:
+    """Figures and dates of the answer that none of the passages shown to the model contains.
+
+    :func:`check_answer` checks each figure against the passages its sentence cites; a figure that a
+    wrong citation number moved is still somewhere in what the model read. One that is in no passage at
+    all (nor in their titles and dates, given in ``shown``) was made up, or copied from the question
+    ("the price at 1 September 2027 is 3,03 €" when no passage speaks of 2027)."""
+    known = _figure_set(shown)
+    # Years inside ISO dates and act numbers ("2024-06-18", "2024-037") read as "18 juin 2024", "en 2024".
+    known |= {y for t in shown for y in _ANY_YEAR.findall(t)}
+    out: list[str] = []
+    for fig in figures(answer):
+        if normalise_figure(fig) not in known and fig not in out:
+            out.append(fig)
+    return out
 
 
 def idf(df: dict[str, int], n_docs: int, term: str) -> float:

@@ -145,6 +145,10 @@ class LLMSettings:
     off_subject_share: float = 0.6
     """An answer is flagged "à vérifier" when the distinctive question words it repeats (IDF-weighted) are
     at least this share absent from the passages it cites (it probably answers a neighbouring question)."""
+    withhold_unverified: bool = True
+    """Replace by "not found" an answer the passages cannot back: a figure or date in none of the passages
+    shown to the model, or an answer off-subject (above) even against every passage shown to the model.
+    The draft stays visible, marked as set aside."""
 
 
 @dataclass

@@ -2,6 +2,7 @@
 
 import pytest
 
+from indexer import grounding
 from indexer.answering import NOT_FOUND, AnswerService
 from indexer.llm.base import LLMUnavailable
 from indexer.search import Filters
@@ -38,10 +39,33 @@ def test_answer_with_valid_and_invalid_citations(store, scripted):
     assert "[1] Délibération n° 2024-037" in prompt and "Question : Combien coûte" in prompt
 
 
-def test_invented_figure_is_flagged(store, scripted):
+def test_invented_figure_sets_the_answer_aside(store, scripted):
+    draft = "Le repas d'un enfant non domicilié coûte 5,20 euros [1]."
+    a = service(store, scripted(draft)).ask("Combien coûte le repas pour un enfant non domicilié ?")
+    assert a.status == "not_found" and a.text == NOT_FOUND and not a.ai_generated
+    assert a.citations == [] and a.passages and a.draft == draft
+    assert [w["code"] for w in a.warnings] == ["answer_withheld"]
+    assert "« 5,20 »" in a.warnings[0]["message"] and a.warnings[0]["detail"] == draft
+    assert a.to_json()["draft"] == draft
+
+
+def test_invented_figure_is_only_flagged_when_withholding_is_off(store, scripted):
+    store.settings.llm.withhold_unverified = False
     llm = scripted("Le repas d'un enfant non domicilié coûte 5,20 euros [1].")
     a = service(store, llm).ask("Combien coûte le repas pour un enfant non domicilié ?")
+    assert a.status == "answered" and a.draft == ""
     assert [w["detail"] for w in a.warnings if w["code"] == "unsupported_figure"] == ["5,20"]
+
+
+def test_figure_from_another_shown_passage_is_flagged_not_withheld(store, scripted):
+    """A wrong citation number is a flag: the figure is in what the model read, not made up."""
+    question = "Combien coûte le repas pour un enfant non domicilié ?"
+    shown = service(store, scripted("")).ask(question, no_llm=True).passages
+    first = set(grounding.figures(shown[0].passage))
+    other, fig = next((p.n, f) for p in shown[1:] for f in grounding.figures(p.passage) if f not in first)
+    a = service(store, scripted(f"Le montant est de {fig} [1].")).ask(question)
+    assert other != 1 and a.status == "answered"
+    assert [w["detail"] for w in a.warnings if w["code"] == "unsupported_figure"] == [fig]
 
 
 def test_weak_retrieval_is_not_found_without_calling_the_model(store, scripted):
@@ -98,7 +122,7 @@ def test_follow_up_is_condensed_with_history(store, scripted):
     history = [("Combien coûte le repas pour un enfant domicilié ?", "Il coûte 3,45 euros [1].")]
     a = service(store, llm).ask("Et pour les non-résidents ?", history=history)
     assert a.standalone_question == "Combien coûte le repas pour un enfant non domicilié ?"
-    assert a.status == "answered" and a.citations[0].page == 2
+    assert a.status == "answered" and a.citations[0].page == 2, (a.warnings, [p.passage for p in a.passages])
 
 
 def test_words_only_in_a_forbidden_space_count_as_absent(sample_folder, make, scripted):
@@ -159,10 +183,36 @@ def test_answer_about_another_subject_is_flagged(store, scripted):
     question = "Combien coûte une concession trentenaire au cimetière ?"
     shown = service(store, scripted("")).ask(question, no_llm=True).passages
     other = next(p.n for p in shown if "concession" not in p.passage.lower() and "concession" not in p.title.lower())
-    llm = scripted(f"Une concession trentenaire au cimetière coûte 4,90 euros [{other}].")
+    llm = scripted(f"Une concession trentenaire au cimetière se demande à l'accueil de la mairie [{other}].")
+    store.settings.llm.withhold_unverified = False
     a = service(store, llm).ask(question)
     flagged = [w for w in a.warnings if w["code"] == "unsupported_subject"]
     assert a.status == "answered" and len(flagged) == 1 and ("concession" in flagged[0]["detail"] or "trentenaire" in flagged[0]["detail"])
-    right = next(p.n for p in shown if "trentenaire" in p.passage.lower())
-    ok = service(store, scripted(f"Une concession trentenaire coûte le tarif indiqué [{right}].")).ask(question)
-    assert not [w for w in ok.warnings if w["code"] == "unsupported_subject"]
+    store.settings.llm.withhold_unverified = True
+    # "concession" is in another passage the model read: a wrong citation, flagged, not set aside.
+    kept = service(store, llm).ask(question)
+    assert kept.status == "answered" and [w for w in kept.warnings if w["code"] == "unsupported_subject"], kept.warnings
+
+
+def test_answer_whose_subject_no_shown_passage_mentions_is_set_aside(make, scripted):
+    places = ["salle des fêtes", "musée", "salle d'exposition", "maison des jeux", "halle", "ludothèque",
+              "salle de danse", "patinoire mobile", "verger", "théâtre de verdure", "observatoire", "moulin"]
+    for i, place in enumerate(places, start=10):
+        make.pdf(f"DEL-2025-0{i}.pdf", [f"Délibération : tarifs du lieu « {place} ».\n"
+                                        f"L'entrée du lieu « {place} » coûte {i} euros par personne."],
+                 title=f"Tarifs : {place}")
+    make.text("reglement-piscine.txt", "Règlement intérieur de la piscine\n\nLe bonnet de bain est obligatoire "
+              "dans les bassins de la piscine.\n")
+    s = Store(Settings.load())
+    sid = s.catalog.add_source(str(make.root), "general")
+    Syncer(s).sync_source(next(x for x in s.catalog.sources() if x["id"] == sid))
+    question = "Combien coûte l'entrée de la piscine ?"
+    only_acts = Filters(types=["deliberation"])  # the pool's rules are indexed, not searched
+    shown = service(s, scripted("")).ask(question, filters=only_acts, no_llm=True).passages
+    assert shown and all("piscine" not in p.passage.lower() for p in shown)
+    fig = grounding.figures(shown[0].passage)[0]  # a true figure: only the subject is wrong
+    draft = f"L'entrée de la piscine coûte {fig} euros [1]."
+    a = service(s, scripted(draft)).ask(question, filters=only_acts)
+    assert a.status == "not_found" and a.draft == draft and a.citations == []
+    assert a.warnings[0]["code"] == "answer_withheld" and "« piscine »" in a.warnings[0]["message"]
+    assert "chiffre" not in a.warnings[0]["message"]

@@ -91,3 +91,13 @@ def test_source_card_shows_the_act_label_and_its_legal_status():
     assert "<b>Délibération n° 2024-037 du 18 juin 2024, article 2</b>" in html
     assert "⚠ Attention : la délibération n° 2024-037" in html and "n&#x27;est plus en vigueur" in html
     assert "⚠" not in render.card_html(citation(2), "prix du repas")
+
+
+def test_set_aside_answer_shows_not_found_and_the_draft_marked_unverified():
+    aside = {"code": "answer_withheld", "message": "Réponse du modèle écartée : le chiffre ou la date « 5,20 » ne "
+             "figure dans aucun des passages trouvés.", "message_en": "The model's answer was set aside.",
+             "detail": "Il coûte <5,20> euros [1]."}
+    html = render.turn_html(Turn("Q ?", answer(status="not_found", warnings=[aside]), state="done"), 0)
+    assert "Je n&#x27;ai pas trouvé cette information" in html and "Réponse générée par IA" not in html
+    assert "Réponse du modèle écartée" in html and "Réponse écartée, non vérifiée :" in html
+    assert "« Il coûte &lt;5,20&gt; euros [1]. »" in html and 'href="cite:0:1">' not in html.split("écartée")[-1]

@@ -79,3 +79,13 @@ def test_markdown_file_and_names(tmp_path):
         "passeur-2025-03-12-combien-coute-repas-enfant-non-domicilie.odt"
     assert export.where(citation(page=3, label="iii")) == "page 3 (iii)"
     assert export.doc_type_label("marche-rc") == "Marché : règlement de consultation"
+
+
+def test_set_aside_answer_is_exported_with_its_draft_marked_unverified():
+    a = answer(status="not_found")
+    a.warnings = [{"code": "answer_withheld", "message": "Réponse du modèle écartée : x.",
+                   "message_en": "The model's answer was set aside: x.", "detail": "Il coûte 5,20 euros [1]."}]
+    md = export.to_markdown(a, when=WHEN)
+    assert "- ⚠ Réponse du modèle écartée : x. Réponse écartée, non vérifiée : « Il coûte 5,20 euros \\[1\\]. »" in md
+    assert export.warning_text(a.warnings[0], "en") == ('The model\'s answer was set aside: x. Answer set aside, not '
+                                                       'verified: "Il coûte 5,20 euros [1]."')

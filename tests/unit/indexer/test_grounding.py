@@ -137,3 +137,20 @@ def test_unsupported_subject_tolerates_one_paraphrased_word_among_the_answered_o
     assert grounding.unsupported_subject(question, answer, cited, df, 2164) is None  # only "partiel" is missing
     flagged = grounding.unsupported_subject(question, answer, cited, df, 2164, min_share=0.2)
     assert flagged is not None and flagged.detail == "partiel"
+
+
+@pytest.mark.parametrize("answer, shown, invented", [
+    ("Le repas coûte 4,90 € [1].", ["Le prix est fixé à 4,90 euros."], []),
+    ("Le repas coûte 4,90 € [2].", ["Rien.", "Le prix est fixé à 4,90 euros."], []),  # wrong number: not made up
+    ("Le repas coûte 5,20 € [1].", ["Le prix est fixé à 4,90 euros."], ["5,20"]),
+    ("Au 1er septembre 2027, 3,03 € [1].", ["[1] Tarifs (2025-06-18) Le repas : 3,03 € au 1er septembre 2025."],
+     ["2027"]),  # the year comes from the question
+    ("Le budget est de 14 870 500 € [1].", ["équilibré à 14870500 euros"], []),  # written differently
+    ("Vote du 18 juin 2024 [1].", ["[1] Délibération (délibération, 2024-06-18) — page 1\nVote : 25 pour."],
+     []),  # the ISO date of the header, written out
+    ("La délibération de 2024 [1].", ["Délibération n° 2024-037"], []),
+    ("Le lot 2 : 412 350 € HT, taux de 3,5 % [1].", ["attribué pour 412 350,00 € HT ; révision de 3,50 %"], []),
+    ("Trois jours [1], 100 % et 75 % [1].", ["Taux de 55 % et 22 %."], ["100", "75"]),
+])
+def test_invented_figures_are_those_in_no_shown_passage(answer, shown, invented):
+    assert grounding.invented_figures(answer, shown) == invented
