@@ -232,12 +232,8 @@ class AnswerService:
         if cfg.withhold_unverified:
             headers = [f"{prompt.passage_header(n, h)} {h.text}" for n, h in enumerate(shown, start=1)]
             invented = grounding.invented_figures(checked.text, headers)
-            # Off-subject even against every passage the model read: the subject came from the question.
-            elsewhere = off_subject and grounding.unsupported_subject(
-                query, checked.text, [f"{c.title} {c.passage}" for c in answer.passages], df, n_docs,
-                min_share=cfg.off_subject_share)
-            if invented or elsewhere:
-                return self._withhold(answer, invented, elsewhere or None, t0)
+            if invented:
+                return self._withhold(answer, invented, t0)
         answer.warnings += _legal_status(answer.citations)
         warned = {int(w["detail"]) for w in answer.warnings if w["code"] in ("repealed", "amended")}
         answer.warnings += _newer_versions([c for c in answer.citations if c.n not in warned], answer.passages)
@@ -265,29 +261,22 @@ class AnswerService:
         return grounding.retrieval_is_weak(ev, top_dense, min_coverage=self.settings.llm.min_coverage,
                                            min_dense=self.settings.llm.min_dense)
 
-    def _withhold(self, answer: Answer, invented: list[str], off_subject: grounding.GroundingWarning | None,
-                  t0: float) -> Answer:
-        """"Not found" rather than an answer the passages cannot back; the draft is kept, marked as set aside."""
-        reasons_fr, reasons_en = [], []
-        if invented:
-            figs = ", ".join(f"« {f} »" for f in invented[:3])
-            reasons_fr.append(f"les chiffres ou dates {figs} ne figurent dans aucun des passages trouvés"
-                              if len(invented) > 1 else
-                              f"le chiffre ou la date {figs} ne figure dans aucun des passages trouvés")
-            reasons_en.append(f"{', '.join(invented[:3])} appear(s) in none of the passages found")
-        if off_subject is not None:
-            reasons_fr.append(f"les passages cités ne parlent pas de « {off_subject.detail} »")
-            reasons_en.append(f"the cited passages never mention {off_subject.detail!r}")
+    def _withhold(self, answer: Answer, invented: list[str], t0: float) -> Answer:
+        """"Not found" rather than an answer with a figure no passage holds (a wrong figure in a confident
+        sentence is the worst failure); the draft is kept and shown, marked as set aside."""
+        figs = ", ".join(f"« {f} »" for f in invented[:3])
+        reason_fr = (f"les chiffres ou dates {figs} ne figurent dans aucun des passages trouvés" if len(invented) > 1
+                     else f"le chiffre ou la date {figs} ne figure dans aucun des passages trouvés")
+        reason_en = f"{', '.join(invented[:3])} appear{'' if len(invented) > 1 else 's'} in none of the passages found"
         answer.draft = answer.text
         answer.text = NOT_FOUND
         answer.status = "not_found"
         answer.citations = []
         answer.warnings = [{
             "code": "answer_withheld",
-            "message": (f"Réponse du modèle écartée : {' ; '.join(reasons_fr)}. Elle n'est pas reprise comme "
-                        "réponse ; vérifiez dans les passages les plus proches ci-dessous."),
-            "message_en": (f"The model's answer was set aside: {'; '.join(reasons_en)}. Check the closest "
-                           "passages below."),
+            "message": (f"Réponse du modèle écartée : {reason_fr}. Elle n'est pas reprise comme réponse ; "
+                        "vérifiez dans les passages les plus proches ci-dessous."),
+            "message_en": f"The model's answer was set aside: {reason_en}. Check the closest passages below.",
             "detail": answer.draft}]
         answer.timings["total_ms"] = _ms(t0, time.perf_counter())
         return answer

@@ -93,7 +93,9 @@ def check_answer(answer: str, passages: list[str]) -> Checked:
         return "".join(f"[{n}]" for n in good)
 
     text = _CITE.sub(fix, answer).strip()
-    text = re.sub(r"\s+([.,;:])", r"\1", re.sub(r"[ \t]{2,}", " ", text))
+    text = re.sub(r"\s+([.,])", r"\1", re.sub(r"[ \t]{2,}", " ", text))  # French keeps the space before ; :
+    text = _repair_citations(text, passages, warnings)
+    cited[:] = list(dict.fromkeys(int(x) for m in _CITE.finditer(text) for x in re.split(r"\s*[,;]\s*", m.group(1))))
 
     sentences = [s for s in _SENTENCE.split(text) if s.strip()]
     for s in sentences:
@@ -116,6 +118,68 @@ def check_answer(answer: str, passages: list[str]) -> Checked:
         warnings.append(GroundingWarning("no_citation", "Réponse sans aucune citation : à vérifier dans les sources.",
                                  "Answer has no citation."))
     return Checked(text=text, cited=cited, warnings=warnings)
+
+
+_SENTENCE_KEEP = re.compile(r"(?<=[.!?…])(\s+)(?=[A-ZÀ-ÖØ-Þ«\"(])")
+
+
+def _repair_citations(text: str, passages: list[str], warnings: list[GroundingWarning]) -> str:
+    """Point a sentence to the passage that holds its figures when the one it cites does not.
+
+    Small models often copy a figure from passage [1] and write [3], or write no citation at all. When
+    some figures of a sentence are absent from the passages it cites and one other passage holds them,
+    that passage is cited instead (it holds every figure of the sentence) or as well (it holds the
+    missing ones); a sentence with figures and no citation gets the passage that holds them all. Each
+    change is noted. The figure check then runs on the corrected citations; a figure in no passage
+    stays flagged."""
+    parts = _SENTENCE_KEEP.split(text)
+    figure_sets = [_figure_set([p]) for p in passages]
+    for i in range(0, len(parts), 2):  # odd items are the separators
+        sentence = parts[i]
+        marks = list(_CITE.finditer(sentence))
+        # Bare years are too common to tell passages apart: amounts, rates and dates decide.
+        figs = {normalise_figure(f) for f in figures(sentence) if not _ANY_YEAR.fullmatch(f)}
+        if not figs:
+            continue
+        if not marks:  # a sentence with figures and no source: the passage that holds them all, if any
+            holders = [n for n in range(1, len(passages) + 1) if figs <= figure_sets[n - 1]]
+            if holders:
+                body = sentence.rstrip()
+                end = len(body) - 1 if body[-1:] in ".!?…" else len(body)
+                parts[i] = f"{body[:end].rstrip()} [{holders[0]}]{body[end:]}{sentence[len(body):]}"
+                shown = ", ".join(f"« {f} »" for f in list(dict.fromkeys(
+                    f for f in figures(sentence) if normalise_figure(f) in figs))[:3])
+                warnings.append(GroundingWarning(
+                    "citation_repaired", f"Citation ajoutée : [{holders[0]}], le passage qui contient {shown}.",
+                    f"Citation added: [{holders[0]}], the passage holding {shown}.", str(holders[0])))
+            continue
+        nums = [int(x) for m in marks for x in re.split(r"\s*[,;]\s*", m.group(1))]
+        known = set().union(*(figure_sets[n - 1] for n in nums))
+        missing = figs - known
+        if not missing:
+            continue
+        whole = [n for n in range(1, len(passages) + 1) if n not in nums and figs <= figure_sets[n - 1]]
+        part = [n for n in range(1, len(passages) + 1) if n not in nums and missing <= figure_sets[n - 1]]
+        if not (whole or part):
+            continue
+        shown = ", ".join(f"« {f} »" for f in list(dict.fromkeys(
+            f for f in figures(sentence) if normalise_figure(f) in missing))[:3])
+        old = "".join(f"[{n}]" for n in dict.fromkeys(nums))
+        if whole:
+            new = whole[0]
+            sentence = _CITE.sub(f"[{new}]", sentence)
+            sentence = re.sub(rf"\[{new}\](?:\s*\[{new}\])+", f"[{new}]", sentence)
+            fr = f"Citation corrigée : {old} remplacé par [{new}], le passage qui contient {shown}."
+            en = f"Citation corrected: {old} replaced by [{new}], the passage holding {shown}."
+        else:
+            new = part[0]
+            last = marks[-1]
+            sentence = sentence[:last.end()] + f"[{new}]" + sentence[last.end():]
+            fr = f"Citation complétée : [{new}] ajouté à {old}, c'est le passage qui contient {shown}."
+            en = f"Citation completed: [{new}] added to {old}, the passage holding {shown}."
+        parts[i] = sentence
+        warnings.append(GroundingWarning("citation_repaired", fr, en, str(new)))
+    return "".join(parts)
 
 
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")

@@ -146,9 +146,8 @@ class LLMSettings:
     """An answer is flagged "à vérifier" when the distinctive question words it repeats (IDF-weighted) are
     at least this share absent from the passages it cites (it probably answers a neighbouring question)."""
     withhold_unverified: bool = True
-    """Replace by "not found" an answer the passages cannot back: a figure or date in none of the passages
-    shown to the model, or an answer off-subject (above) even against every passage shown to the model.
-    The draft stays visible, marked as set aside."""
+    """Replace by "not found" an answer holding a figure or date that none of the passages shown to the
+    model contains (made up, or copied from the question). The draft stays visible, marked as set aside."""
 
 
 @dataclass

@@ -43,9 +43,30 @@ def test_unsupported_figures_are_flagged(answer, figure):
     assert [w.detail for w in c.warnings if w.code == "unsupported_figure"] == [figure]
 
 
-def test_figure_must_be_in_the_cited_passage_not_another():
+def test_figure_from_another_passage_moves_the_citation_there():
     c = grounding.check_answer("Un repas coûte 3,45 € [2].", PASSAGES)
-    assert codes(c) == ["unsupported_figure"]
+    assert codes(c) == ["citation_repaired"] and c.text == "Un repas coûte 3,45 € [1]." and c.cited == [1]
+    assert "[2] remplacé par [1]" in c.warnings[0].fr and "« 3,45 »" in c.warnings[0].fr
+
+
+@pytest.mark.parametrize("answer, repaired, cited, code", [
+    # the cited passage holds one figure, another holds the missing one: cited as well
+    ("Le repas coûte 3,45 € et le marché 1 248 600,00 € [1].",
+     "Le repas coûte 3,45 € et le marché 1 248 600,00 € [1][2].", [1, 2], "citation_repaired"),
+    # no citation at all: the passage holding every figure of the sentence is added before the full stop
+    ("Le repas coûte 3,45 €. Le marché est de 1 248 600,00 € HT.",
+     "Le repas coûte 3,45 € [1]. Le marché est de 1 248 600,00 € HT [2].", [1, 2], "citation_repaired"),
+    # a figure in no passage: nothing to repair, flagged
+    ("Le repas coûte 9,99 € [2].", "Le repas coûte 9,99 € [2].", [2], "unsupported_figure"),
+    # bare years do not move citations (too common to tell passages apart)
+    ("Le tarif vaut depuis 2024 [2].", "Le tarif vaut depuis 2024 [2].", [2], "unsupported_figure"),
+    # each sentence is repaired on its own; a correct one is left alone
+    ("Le marché : 1 248 600,00 € [2]. Le repas : 3,45 € [2].",
+     "Le marché : 1 248 600,00 € [2]. Le repas : 3,45 € [1].", [2, 1], "citation_repaired"),
+])
+def test_citations_repaired_to_the_passage_holding_the_figures(answer, repaired, cited, code):
+    c = grounding.check_answer(answer, PASSAGES)
+    assert c.text == repaired and c.cited == cited and set(codes(c)) == {code}
 
 
 def test_figure_written_differently_still_matches():
@@ -54,7 +75,8 @@ def test_figure_written_differently_still_matches():
 
 
 def test_answer_without_any_citation_is_flagged():
-    assert "no_citation" in codes(grounding.check_answer("Le repas coûte 3,45 €.", PASSAGES))
+    assert "no_citation" in codes(grounding.check_answer("Le repas coûte 9,99 €.", PASSAGES))
+    assert "no_citation" in codes(grounding.check_answer("Le repas est servi à midi.", PASSAGES))
 
 
 def test_evidence_coverage_and_absent_terms():
