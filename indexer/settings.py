@@ -119,8 +119,12 @@ class SearchSettings:
     keeps nDCG@10 at 0.437 (0.438 without) for a third less time per query (docs/BENCHMARKS.md)."""
     common_term_min_passages: int = 5_000
     """Index size from which ``common_term_share`` applies."""
-    max_per_document: int = 3
+    max_per_document: int = 4
     """At most this many passages from one document in the results (diversity)."""
+    max_per_page: int = 1
+    """At most this many passages from one page (or section) of a document; 0: no limit. The page is what a
+    citation opens: a second passage of the same page adds little, a passage of another page may answer
+    (golden set: right file and page in the top 5, 0.84 with no limit and 3 per document, 0.90 with 1 and 4)."""
 
 
 @dataclass

@@ -56,6 +56,27 @@ def test_results_are_diverse_across_documents(indexed, passeur_home):
     assert len({h.doc_id for h in hits}) == len(hits) >= 2
 
 
+@pytest.mark.parametrize("per_page", [0, 1])
+def test_one_passage_per_page_by_default(make, passeur_home, per_page):
+    long_page = " ".join(f"Article {i} : le tarif du repas de la catégorie {i} est fixé par la présente "
+                         f"délibération au montant de l'annexe, révisé chaque année en septembre." for i in range(1, 40))
+    make.pdf("DEL-2025-001.pdf", [long_page, "Annexe : le tarif du repas est de 3,45 euros."], title="Tarifs")
+    make.text("note.txt", "Note\n\nLe tarif du repas scolaire est affiché à l'accueil.")
+    if per_page == 0:
+        (passeur_home / "passeur.toml").write_text("[search]\nmax_per_page = 0\n", encoding="utf-8")
+    store = Store(Settings.load())
+    sid = store.catalog.add_source(str(make.root), "general")
+    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    assert len(store.catalog.chunk_rows([c for c, in store.catalog.conn.execute("SELECT id FROM chunks")])) >= 3
+    hits = Searcher(store).search("tarif du repas", k=10)
+    pages = [(h.doc_id, h.page) for h in hits]
+    if per_page:
+        pdf = next(h.doc_id for h in hits if h.path.endswith(".pdf"))
+        assert len(pages) == len(set(pages)) and (pdf, 2) in pages  # the annex page is not crowded out
+    else:
+        assert len(pages) > len(set(pages))  # page 1 is split into several passages
+
+
 def test_reader_process_sees_vectors_added_by_another_writer(indexed, make):
     reader = Store(Settings.load())
     searcher = Searcher(reader)
