@@ -250,7 +250,7 @@ class Searcher:
         order = self._temporal_rerank(query, order, fused, rows, repealed, named)
         hits: list[Hit] = []
         per_doc: dict[str, int] = {}
-        per_page: dict[tuple[str, int], int] = {}
+        per_page: dict[tuple[str, int], int] = {}  # PDF pages
         seen_text: set[str] = set()
         for cid in order:
             row = rows.get(cid)
@@ -261,12 +261,14 @@ class Searcher:
                 continue  # the same passage in a copy of a document
             if per_doc.get(row["doc_id"], 0) >= self.settings.max_per_document:
                 continue
-            page_key = (row["doc_id"], row["page_start"])
-            if self.settings.max_per_page and per_page.get(page_key, 0) >= self.settings.max_per_page:
+            # Pages only: a DOCX/ODT without headings is one long "section", which a cap would reduce to one passage.
+            page_key = (row["doc_id"], row["page_start"]) if (row["unit"] or "page") == "page" else None
+            if page_key and self.settings.max_per_page and per_page.get(page_key, 0) >= self.settings.max_per_page:
                 continue
             seen_text.add(fingerprint)
             per_doc[row["doc_id"]] = per_doc.get(row["doc_id"], 0) + 1
-            per_page[page_key] = per_page.get(page_key, 0) + 1
+            if page_key:
+                per_page[page_key] = per_page.get(page_key, 0) + 1
             status = statuses.get(row["doc_id"])
             hits.append(Hit(chunk_id=cid, doc_id=row["doc_id"], path=row["path"], title=row["title"] or "",
                             page=row["page_start"], page_label=row["page_label"] or str(row["page_start"]),

@@ -122,9 +122,10 @@ class SearchSettings:
     max_per_document: int = 4
     """At most this many passages from one document in the results (diversity)."""
     max_per_page: int = 1
-    """At most this many passages from one page (or section) of a document; 0: no limit. The page is what a
-    citation opens: a second passage of the same page adds little, a passage of another page may answer
-    (golden set: right file and page in the top 5, 0.84 with no limit and 3 per document, 0.90 with 1 and 4)."""
+    """At most this many passages from one page of a paged document (PDF, scans); 0: no limit. The page is
+    what a citation opens: a second passage of the same page adds little, a passage of another page may
+    answer (golden set: right file and page in the top 5, 0.84 with no limit and 3 per document, 0.89 with 1
+    and 4). Sections of DOCX/ODT/HTML are not capped: a file without headings is one long section."""
 
 
 @dataclass

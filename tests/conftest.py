@@ -200,6 +200,19 @@ def sample_folder(make):
     return make.root
 
 
+@pytest.fixture
+def indexed(sample_folder):
+    """A real store holding ``sample_folder`` in the general space (every file, the rh folder included)."""
+    from indexer.settings import Settings
+    from indexer.store import Store
+    from indexer.sync import Syncer
+
+    store = Store(Settings.load())
+    sid = store.catalog.add_source(str(sample_folder), "general")
+    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    return store
+
+
 class ScriptedLLM:
     """Same interface as indexer.llm.base.LLM; streams its reply word by word (fast tests; the real
     model has its own tests)."""

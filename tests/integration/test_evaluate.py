@@ -7,9 +7,6 @@ import pytest
 from indexer.answering import AnswerService
 from indexer.cli import main
 from indexer.evaluate import _has_key_figures, run_eval
-from indexer.settings import Settings
-from indexer.store import Store
-from indexer.sync import Syncer
 
 QUESTIONS = [
     {"id": "q-price", "question": "Combien coûte le repas pour un enfant non domicilié ?", "type": "factual",
@@ -19,14 +16,6 @@ QUESTIONS = [
     {"id": "q-rink", "question": "Quels sont les horaires de la patinoire olympique de hockey ?",
      "type": "unanswerable", "expected": []},
 ]
-
-
-@pytest.fixture
-def indexed(sample_folder):
-    store = Store(Settings.load())
-    sid = store.catalog.add_source(str(sample_folder), "general")
-    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
-    return store
 
 
 def test_cli_eval_without_llm_reports_retrieval_and_writes_runs(indexed, tmp_path, capsys):

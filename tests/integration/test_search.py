@@ -12,14 +12,6 @@ from indexer.store import Store
 from indexer.sync import Syncer
 
 
-@pytest.fixture
-def indexed(sample_folder):
-    store = Store(Settings.load())
-    sid = store.catalog.add_source(str(sample_folder), "general")
-    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
-    return store
-
-
 def test_figure_on_page_2_of_minutes_is_found_with_file_and_page(indexed, capsys):
     assert main(["search", "prix du repas pour un enfant non domicilié", "--json", "-k", "3"]) == 0
     results = json.loads(capsys.readouterr().out)["results"]
@@ -59,7 +51,8 @@ def test_results_are_diverse_across_documents(indexed, passeur_home):
 @pytest.mark.parametrize("per_page", [0, 1])
 def test_one_passage_per_page_by_default(make, passeur_home, per_page):
     long_page = " ".join(f"Article {i} : le tarif du repas de la catégorie {i} est fixé par la présente "
-                         f"délibération au montant de l'annexe, révisé chaque année en septembre." for i in range(1, 40))
+                         f"délibération au montant de l'annexe, révisé chaque année en septembre."
+                         for i in range(1, 40))
     make.pdf("DEL-2025-001.pdf", [long_page, "Annexe : le tarif du repas est de 3,45 euros."], title="Tarifs")
     make.text("note.txt", "Note\n\nLe tarif du repas scolaire est affiché à l'accueil.")
     if per_page == 0:
@@ -75,6 +68,19 @@ def test_one_passage_per_page_by_default(make, passeur_home, per_page):
         assert len(pages) == len(set(pages)) and (pdf, 2) in pages  # the annex page is not crowded out
     else:
         assert len(pages) > len(set(pages))  # page 1 is split into several passages
+
+
+def test_sections_are_not_capped_like_pages(make):
+    """A DOCX without headings is one long section: the page cap must not reduce it to one passage."""
+    paragraphs = [f"Article {i} : le tarif du repas de la catégorie {i} est fixé par la présente délibération "
+                  f"au montant de l'annexe, révisé chaque année en septembre, sauf décision contraire."
+                  for i in range(40)]
+    make.docx("reglement.docx", [("Règlement", paragraphs)], title="Règlement")
+    store = Store(Settings.load())
+    sid = store.catalog.add_source(str(make.root), "general")
+    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    hits = Searcher(store).search("tarif du repas", k=10)
+    assert len(hits) >= 2 and len({(h.doc_id, h.page) for h in hits}) == 1 and hits[0].unit == "section"
 
 
 def test_reader_process_sees_vectors_added_by_another_writer(indexed, make):
