@@ -98,6 +98,8 @@ def replay(questions: list[dict], raw_path: Path) -> dict:
                 outcome += ", citation repaired"
             key = _has_key_figures(row["raw"], q.get("key_figures") or []) if kind == "answerable" else None
         label = outcome if key is None else f"{outcome}, key figures {'right' if key else 'missing'}"
+        if kind == "answerable" and key is None and row["raw"]:
+            label = f"{outcome}, no key figure to check"
         totals[kind][label] = totals[kind].get(label, 0) + 1
         print(f"{row['id']:9s} {label:48s} {codes}")
     return totals

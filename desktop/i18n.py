@@ -99,7 +99,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "Search-only mode: the passages closest to your question."),
     "ask.sources": ("Sources :", "Sources:"),
     "ask.check": ("À vérifier :", "To check:"),
-    "ask.withheld_draft": ("Réponse écartée, non vérifiée :", "Answer set aside, not verified:"),
+    "ask.withheld_draft": ("Réponse écartée, non vérifiée (générée par IA) :",
+                           "Answer set aside, not verified (AI-generated):"),
     "ask.stopped": ("Réponse arrêtée à votre demande.", "Answer stopped at your request."),
     "ask.failed": ("La question n'a pas pu être traitée : {message}", "The question could not be handled: {message}"),
     "ask.llm_down_hint": ("Vous pouvez continuer en recherche seule, ou choisir le modèle embarqué dans les "

@@ -65,6 +65,11 @@ def answer_text(answer: Answer) -> str:
     return answer.text
 
 
+def quoted(text: str) -> str:
+    """« text » in French, “text” in English."""
+    return f"« {text} »" if language() == "fr" else f"“{text}”"
+
+
 def _warning_html(w: dict) -> str:
     msg = service_message(w)
     detail = (w.get("detail") or "").strip()
@@ -74,7 +79,7 @@ def _warning_html(w: dict) -> str:
     if w.get("code") == "answer_withheld" and detail:
         return (f'<p style="background-color:{COLORS["warn_bg"]};color:{COLORS["warn"]};margin:2px 0 2px 0">'
                 f'⚠ {esc(msg)}<br><span style="color:{COLORS["muted"]}">{esc(tr("ask.withheld_draft"))} '
-                f'<i>« {esc(" ".join(detail.split()))} »</i></span></p>')
+                f'<i>{esc(quoted(" ".join(detail.split())))}</i></span></p>')
     return (f'<p style="background-color:{COLORS["warn_bg"]};color:{COLORS["warn"]};margin:2px 0 2px 0">'
             f"⚠ {esc(msg)}</p>")
 

@@ -231,7 +231,7 @@ class AnswerService:
             answer.warnings.append(off_subject.to_json())
         if cfg.withhold_unverified:
             headers = [f"{prompt.passage_header(n, h)} {h.text}" for n, h in enumerate(shown, start=1)]
-            invented = grounding.invented_figures(checked.text, headers)
+            invented = grounding.invented_figures(checked.text, headers, question=f"{question} {query}")
             if invented:
                 return self._withhold(answer, invented, t0)
         answer.warnings += _legal_status(answer.citations)
@@ -264,7 +264,7 @@ class AnswerService:
     def _withhold(self, answer: Answer, invented: list[str], t0: float) -> Answer:
         """"Not found" rather than an answer with a figure no passage holds (a wrong figure in a confident
         sentence is the worst failure); the draft is kept and shown, marked as set aside."""
-        figs = ", ".join(f"« {f} »" for f in invented[:3])
+        figs = ", ".join(f"« {f} »" for f in invented[:3]) + (", …" if len(invented) > 3 else "")
         reason_fr = (f"les chiffres ou dates {figs} ne figurent dans aucun des passages trouvés" if len(invented) > 1
                      else f"le chiffre ou la date {figs} ne figure dans aucun des passages trouvés")
         reason_en = f"{', '.join(invented[:3])} appear{'' if len(invented) > 1 else 's'} in none of the passages found"

@@ -265,19 +265,19 @@ def _render_answer(answer, notice: str, streamed: str = "") -> str:
         lines += [notice]
     elif answer.status == "not_found":
         lines += [answer.text]
-        if answer.passages:
-            lines.append("Passages les plus proches (ils ne semblent pas répondre à la question) :")
     else:
         lines += [answer.text]
     for w in answer.warnings:
         if w["code"] == "answer_withheld":
-            lines += [f"⚠ {w['message']}", f"    Réponse écartée, non vérifiée : « {' '.join(w['detail'].split())} »"]
+            lines += [f"⚠ {w['message']}",
+                      f"    Réponse écartée, non vérifiée (générée par IA) : « {' '.join(w['detail'].split())} »"]
             continue
         lines.append(f"⚠ {w['message']}" + (f" ({w['detail']})" if w.get("detail") else ""))
     shown = answer.citations if answer.status == "answered" else answer.passages
     if shown:
         lines.append("")
-        lines.append("Sources :")
+        lines.append("Sources :" if answer.status != "not_found" else
+                     "Passages les plus proches (ils ne semblent pas répondre à la question) :")
     for c in shown:
         where = f"page {c.page_label}" if c.unit == "page" else f"section {c.page}"
         name = f"{c.label} — {c.title}" if c.label else c.title

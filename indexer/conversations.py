@@ -94,7 +94,7 @@ def answer_to_dict(a: Answer) -> dict:
             "citations": [c.n for c in a.citations], "passages": [citation_to_dict(c) for c in a.passages],
             "extra": [citation_to_dict(c) for c in a.citations if c not in a.passages],
             "warnings": a.warnings, "model": a.model, "timings": a.timings,
-            "standalone_question": a.standalone_question, "profile": a.profile}
+            "standalone_question": a.standalone_question, "profile": a.profile, "draft": a.draft}
 
 
 def answer_from_dict(d: dict) -> Answer:
@@ -109,7 +109,8 @@ def answer_from_dict(d: dict) -> Answer:
     return Answer(question=d.get("question", ""), text=d.get("text", ""), status=d.get("status", "answered"),
                   citations=citations, passages=passages, warnings=list(d.get("warnings", [])),
                   model=d.get("model"), timings=dict(d.get("timings", {})),
-                  standalone_question=d.get("standalone_question", ""), profile=d.get("profile", ""))
+                  standalone_question=d.get("standalone_question", ""), profile=d.get("profile", ""),
+                  draft=d.get("draft", ""))
 
 
 # -- values ------------------------------------------------------------------------------------------

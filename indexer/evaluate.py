@@ -96,8 +96,9 @@ def run_eval(service: AnswerService, questions: list[dict], *, use_llm: bool,
                                                          filters=service._filters(Filters(), other))
                     leak_free.append(0.0 if any(h.space == q["space"] for h in other_hits) else 1.0)
             set_aside += 1 if answer.draft else 0
-            if answer.status == "answered" and expected and q.get("key_figures"):
-                key_hits.append(1.0 if _has_key_figures(answer.text, q["key_figures"]) else 0.0)
+            key_ok = _has_key_figures(answer.text, q.get("key_figures") or [])
+            if answer.status == "answered" and expected and key_ok is not None:
+                key_hits.append(1.0 if key_ok else 0.0)
             if answer.status == "answered":
                 ids = {c.chunk_id for c in answer.passages}
                 cite_total += len(answer.citations)
@@ -132,11 +133,14 @@ def run_eval(service: AnswerService, questions: list[dict], *, use_llm: bool,
     return res
 
 
-def _has_key_figures(text: str, key_figures: list[str]) -> bool:
-    """Every figure the golden answer hinges on ("55 %", "14 870 500") is in the answer, however written."""
-    said = {grounding.normalise_figure(f) for f in grounding.figures(text)}
-    wanted = {grounding.normalise_figure(f) for k in key_figures for f in grounding.figures(k)}
-    return wanted <= said
+def _has_key_figures(text: str, key_figures: list[str]) -> bool | None:
+    """Every number the golden answer hinges on ("55 %", "14 870 500", "quinze jours", "2 jours") is in the
+    answer, in digits or in words. None when the keys hold no number (a phrase can be paraphrased: not
+    checkable by matching)."""
+    wanted = set().union(*(grounding.all_numbers(k) for k in key_figures)) if key_figures else set()
+    if not wanted:
+        return None
+    return wanted <= grounding.all_numbers(text)
 
 
 def load_questions(path: Path) -> list[dict]:

@@ -115,8 +115,8 @@ def warning_text(w: dict, lang: str = "fr") -> str:
     if w.get("code") == "answer_withheld" and detail:
         draft = " ".join(detail.split())
         if lang == "en":
-            return f"{msg} Answer set aside, not verified: \"{draft}\""
-        return f"{msg} Réponse écartée, non vérifiée : « {draft} »"
+            return f"{msg} Answer set aside, not verified (AI-generated): \"{draft}\""
+        return f"{msg} Réponse écartée, non vérifiée (générée par IA) : « {draft} »"
     if detail and detail not in msg:
         msg = f"{msg} ({detail})"
     return msg

@@ -46,9 +46,13 @@ class Checked:
 
 
 def normalise_figure(fig: str) -> str:
-    """One spelling per value: "412 350,00" and "412 350" are the same amount, "3,50" and "3.5" the same rate."""
-    f = re.sub(r"[  \u202f]", "", fig).replace(",", ".")
-    if f.count(".") == 1:
+    """One spelling per value: "412 350,00", "412.350" and "412 350" are the same amount, "3,50" and "3.5" the
+    same rate; "5.000" is five thousand (a dot before three digits groups thousands), "12.03.2024" a date."""
+    f = re.sub(r"[  \u202f]", "", fig)
+    if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", f):
+        return f.replace(".", "")
+    f = f.replace(",", ".")
+    if re.fullmatch(r"\d+\.\d{1,2}", f):  # decimals (cents, rates): trailing zeros carry no value
         f = f.rstrip("0").rstrip(".")
     return f
 
@@ -145,8 +149,9 @@ def _repair_citations(text: str, passages: list[str], warnings: list[GroundingWa
             holders = [n for n in range(1, len(passages) + 1) if figs <= figure_sets[n - 1]]
             if holders:
                 body = sentence.rstrip()
-                end = len(body) - 1 if body[-1:] in ".!?…" else len(body)
-                parts[i] = f"{body[:end].rstrip()} [{holders[0]}]{body[end:]}{sentence[len(body):]}"
+                tail = re.search(r"\s*[.!?…:;]*$", body)  # "10 €." / "150 € ?" / "10 €..." keep their ending
+                end = tail.start() if tail else len(body)
+                parts[i] = f"{body[:end]} [{holders[0]}]{body[end:]}{sentence[len(body):]}"
                 shown = ", ".join(f"« {f} »" for f in list(dict.fromkeys(
                     f for f in figures(sentence) if normalise_figure(f) in figs))[:3])
                 warnings.append(GroundingWarning(
@@ -183,21 +188,61 @@ def _repair_citations(text: str, passages: list[str], warnings: list[GroundingWa
 
 
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+_UNITS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9}
+_TEENS = {"dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
+          "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19}
+_TENS = {"vingt": 20, "trente": 30, "quarante": 40, "cinquante": 50, "soixante": 60, "quatre-vingt": 80,
+         "quatre-vingts": 80}
+_NUMBER_WORD = re.compile(
+    r"\b(?:(quatre-vingts?|vingt|trente|quarante|cinquante|soixante)(?:(?:-| et )(un|une|deux|trois|quatre|cinq|six|"
+    r"sept|huit|neuf|dix-sept|dix-huit|dix-neuf|dix|onze|douze|treize|quatorze|quinze|seize))?"
+    r"|(dix-sept|dix-huit|dix-neuf|dix|onze|douze|treize|quatorze|quinze|seize)|(cent|mille))\b", re.IGNORECASE)
 
 
-def invented_figures(answer: str, shown: list[str]) -> list[str]:
+_SMALL_WORD = re.compile(r"\b(deux|trois|quatre|cinq|six|sept|huit|neuf)\b(?!-)", re.IGNORECASE)
+
+
+def number_words(text: str, small: bool = False) -> set[str]:
+    """Numbers from 10 written in words ("quinze jours", "soixante-dix", "cent"), as digits: a model that
+    writes "15 jours" from "quinze jours" made nothing up. ``small`` adds "deux" to "neuf" ("un" is an
+    article too often to count)."""
+    out: set[str] = {str(_UNITS[m.group(1).lower()]) for m in _SMALL_WORD.finditer(text)} if small else set()
+    for m in _NUMBER_WORD.finditer(text):
+        tens, rest, teen, big = (g.lower() if g else g for g in m.groups())
+        if big:
+            out.add("100" if big == "cent" else "1000")
+        elif teen:
+            out.add(str(_TEENS[teen]))
+        else:
+            out.add(str(_TENS[tens] + (_UNITS.get(rest) or _TEENS.get(rest) or 0 if rest else 0)))
+    return out
+
+
+def all_numbers(text: str) -> set[str]:
+    """Every number of a text, small ones and those written in words included, normalised (for comparing a
+    golden answer's key figures with an answer)."""
+    return {normalise_figure(m.group(0)) for m in _FIGURE.finditer(_CITE.sub(" ", text))} | number_words(text, True)
+
+
+def invented_figures(answer: str, shown: list[str], question: str = "") -> list[str]:
     """Figures and dates of the answer that none of the passages shown to the model contains.
 
     :func:`check_answer` checks each figure against the passages its sentence cites; a figure that a
     wrong citation number moved is still somewhere in what the model read. One that is in no passage at
     all (nor in their titles and dates, given in ``shown``) was made up, or copied from the question
-    ("the price at 1 September 2027 is 3,03 €" when no passage speaks of 2027)."""
+    ("the price at 1 September 2027 is 3,03 €" when no passage speaks of 2027). Numbers the passages write in
+    words count as present, as do figures of the question other than years."""
     known = _figure_set(shown)
     # Years inside ISO dates and act numbers ("2024-06-18", "2024-037") read as "18 juin 2024", "en 2024".
     known |= {y for t in shown for y in _ANY_YEAR.findall(t)}
+    known |= {n for t in shown for n in number_words(t)}
+    # A figure restated from the question ("pour un quotient familial de 450 €") is not made up; a year or a
+    # period is ("les tarifs 2027-2028 seront…" when no passage speaks of 2027).
+    asked = {normalise_figure(f) for f in figures(question) if not _ANY_YEAR.search(f)}
     out: list[str] = []
     for fig in figures(answer):
-        if normalise_figure(fig) not in known and fig not in out:
+        value = normalise_figure(fig)
+        if value not in known and value not in asked and fig not in out:
             out.append(fig)
     return out
 

@@ -55,7 +55,12 @@ def test_eval_with_a_model_counts_wrong_figures_and_answers_set_aside(indexed, s
     ("Le budget s'équilibre à 14870500 € [1].", ["14 870 500"], True),
     ("Le maire touche 100 % et les adjoints 75 % [1].", ["55 %", "22 %"], False),
     ("Le maire touche 55 % [1].", ["55 %", "22 %"], False),
-    ("Deux jours par semaine [1].", ["2 jours"], True),  # small integers are not checked
+    ("Deux jours par semaine [1].", ["2 jours"], True),  # small numbers count too, in words or digits
+    ("Trois jours par semaine [1].", ["2 jours"], False),
+    ("Le maire préside [1].", ["le maire"], None),  # no number: paraphrase possible, not scored
+    ("Le maire préside [1].", [], None),
+    ("Le volume est de 15 jours [1].", ["quinze jours flottants"], True),  # words and digits are the same value
+    ("Le volume est de 12 jours [1].", ["quinze jours flottants"], False),
 ])
 def test_key_figures_are_compared_however_written(text, keys, ok):
     assert _has_key_figures(text, keys) is ok

@@ -99,5 +99,11 @@ def test_set_aside_answer_shows_not_found_and_the_draft_marked_unverified():
              "detail": "Il coûte <5,20> euros [1]."}
     html = render.turn_html(Turn("Q ?", answer(status="not_found", warnings=[aside]), state="done"), 0)
     assert "Je n&#x27;ai pas trouvé cette information" in html and "Réponse générée par IA" not in html
-    assert "Réponse du modèle écartée" in html and "Réponse écartée, non vérifiée :" in html
+    assert "Réponse du modèle écartée" in html and "Réponse écartée, non vérifiée (générée par IA) :" in html
     assert "« Il coûte &lt;5,20&gt; euros [1]. »" in html and 'href="cite:0:1">' not in html.split("écartée")[-1]
+    i18n.set_language("en")
+    try:
+        html = render.turn_html(Turn("Q ?", answer(status="not_found", warnings=[aside]), state="done"), 0)
+        assert "Answer set aside, not verified (AI-generated):" in html and "“Il coûte &lt;5,20&gt; euros [1].”" in html
+    finally:
+        i18n.set_language("fr")

@@ -31,4 +31,4 @@ def test_set_aside_answer_prints_not_found_then_the_draft_marked_unverified():
     lines = out.splitlines()
     assert lines[0].startswith("Je n'ai pas trouvé") and "AVIS IA" not in out
     assert "⚠ Réponse du modèle écartée : x." in lines
-    assert "    Réponse écartée, non vérifiée : « Le repas coûte 5,20 € [1]. »" in lines
+    assert "    Réponse écartée, non vérifiée (générée par IA) : « Le repas coûte 5,20 € [1]. »" in lines

@@ -27,6 +27,14 @@ def test_answer_round_trip_keeps_units_spans_and_citations():
     assert back.citations[0] is back.passages[0]
 
 
+def test_set_aside_answer_keeps_its_draft_through_a_round_trip():
+    a = make_answer(status="not_found")
+    a.draft = "Il coûte 5,20 euros [1]."
+    back = answer_from_dict(answer_to_dict(a))
+    assert back == a and back.draft == "Il coûte 5,20 euros [1]." and back.citations == []
+    assert answer_from_dict({k: v for k, v in answer_to_dict(a).items() if k != "draft"}).draft == ""  # older rows
+
+
 def test_create_list_rename_delete(passeur_home):
     store = ConversationStore.in_dir(passeur_home)
     assert (passeur_home / FILE_NAME).exists()

@@ -86,6 +86,7 @@ def test_set_aside_answer_is_exported_with_its_draft_marked_unverified():
     a.warnings = [{"code": "answer_withheld", "message": "Réponse du modèle écartée : x.",
                    "message_en": "The model's answer was set aside: x.", "detail": "Il coûte 5,20 euros [1]."}]
     md = export.to_markdown(a, when=WHEN)
-    assert "- ⚠ Réponse du modèle écartée : x. Réponse écartée, non vérifiée : « Il coûte 5,20 euros \\[1\\]. »" in md
+    assert ("- ⚠ Réponse du modèle écartée : x. Réponse écartée, non vérifiée (générée par IA) : "
+            "« Il coûte 5,20 euros \\[1\\]. »") in md
     assert export.warning_text(a.warnings[0], "en") == ('The model\'s answer was set aside: x. Answer set aside, not '
-                                                       'verified: "Il coûte 5,20 euros [1]."')
+                                                       'verified (AI-generated): "Il coûte 5,20 euros [1]."')

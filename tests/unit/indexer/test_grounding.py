@@ -176,3 +176,39 @@ def test_unsupported_subject_tolerates_one_paraphrased_word_among_the_answered_o
 ])
 def test_invented_figures_are_those_in_no_shown_passage(answer, shown, invented):
     assert grounding.invented_figures(answer, shown) == invented
+
+
+@pytest.mark.parametrize("answer, shown, question, invented", [
+    ("La subvention est de 25.000 € [1].", ["[1] Subventions — page 25", "25 associations"], "", ["25.000"]),
+    ("La subvention est de 5.000 € [1].", ["Une subvention de 5 000 € est versée."], "", []),  # same value
+    ("Le volume est de 15 jours [1].", ["Quinze jours flottants par an."], "", []),  # written in words
+    ("Soixante-dix ans : 70 ans [1].", ["à soixante-dix ans"], "", []),
+    ("Pour un QF de 450 €, le repas coûte 3,20 € [1].", ["QF de 401 à 600 € : 3,20 €."],
+     "Quel tarif pour un QF de 450 € ?", []),  # restated from the question
+    ("Les tarifs 2027-2028 : 3,60 € [1].", ["3,60 € en 2025."], "Quels tarifs en 2027-2028 ?", ["2027-2028"]),
+])
+def test_invented_figures_spare_number_words_and_the_question_figures_but_not_its_years(answer, shown, question,
+                                                                                      invented):
+    assert grounding.invented_figures(answer, shown, question=question) == invented
+
+
+@pytest.mark.parametrize("fig, value", [
+    ("412 350,00", "412350"), ("3,50", "3.5"), ("5.000", "5000"), ("12.03.2024", "12.03.2024"),
+    ("10.2020", "10.2020"), ("0,125", "0.125"), ("14 870 500", "14870500"),
+])
+def test_figures_are_normalised_by_value(fig, value):
+    assert grounding.normalise_figure(fig) == value
+
+
+@pytest.mark.parametrize("answer, text", [
+    ("Le tarif est 10 €... Ensuite le reste.", "Le tarif est 10 € [1]... Ensuite le reste."),
+    ("Le tarif est-il de 10 € ?", "Le tarif est-il de 10 € [1] ?"),
+    ("Le tarif : 10 €", "Le tarif : 10 € [1]"),
+])
+def test_added_citation_goes_before_the_sentence_ending(answer, text):
+    assert grounding.check_answer(answer, ["Le tarif est fixé à 10 € par jour."]).text == text
+
+
+def test_check_answer_with_no_passage_does_not_fail():
+    c = grounding.check_answer("Le repas coûte 3,45 € [1].", [])
+    assert "[1]" not in c.text and {"invalid_citation", "no_citation"} <= set(codes(c))
