@@ -22,20 +22,29 @@ def loopback_server():
     srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     srv.bind(("127.0.0.1", 0))
     srv.listen(5)
+    srv.settimeout(0.05)
     accepted = []
+    stop = threading.Event()
 
     def loop():
-        while True:
+        while not stop.is_set():
             try:
                 conn, _ = srv.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
             accepted.append(conn)
 
-    threading.Thread(target=loop, daemon=True).start()
+    thread = threading.Thread(target=loop, daemon=True)
+    thread.start()
     yield srv.getsockname()[1], accepted
+    # Stop the accept loop before closing: a connection accepted after the clean-up below would be left open
+    # and raise a ResourceWarning in a later test (seen under load).
+    stop.set()
+    thread.join(timeout=5)
     srv.close()
-    for conn in accepted:  # an unclosed accepted socket would raise a ResourceWarning in a later test
+    for conn in accepted:
         conn.close()
 
 
