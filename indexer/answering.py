@@ -222,6 +222,11 @@ class AnswerService:
         answer.status = "answered"
         answer.citations = [answer.passages[n - 1] for n in checked.cited]
         answer.warnings += [w.to_json() for w in checked.warnings]
+        if cfg.withhold_unverified:
+            headers = [f"{prompt.passage_header(n, h)} {h.text}" for n, h in enumerate(shown, start=1)]
+            invented = grounding.invented_figures(checked.text, headers, question=f"{question} {query}")
+            if invented:
+                return self._withhold(answer, invented, t0)
         terms = grounding.textnorm.query_terms(query)
         df, n_docs = self.store.catalog.term_frequencies(terms, flt.spaces)
         off_subject = grounding.unsupported_subject(
@@ -229,11 +234,6 @@ class AnswerService:
             min_share=cfg.off_subject_share)
         if off_subject is not None:
             answer.warnings.append(off_subject.to_json())
-        if cfg.withhold_unverified:
-            headers = [f"{prompt.passage_header(n, h)} {h.text}" for n, h in enumerate(shown, start=1)]
-            invented = grounding.invented_figures(checked.text, headers, question=f"{question} {query}")
-            if invented:
-                return self._withhold(answer, invented, t0)
         answer.warnings += _legal_status(answer.citations)
         warned = {int(w["detail"]) for w in answer.warnings if w["code"] in ("repealed", "amended")}
         answer.warnings += _newer_versions([c for c in answer.citations if c.n not in warned], answer.passages)
@@ -264,7 +264,7 @@ class AnswerService:
     def _withhold(self, answer: Answer, invented: list[str], t0: float) -> Answer:
         """"Not found" rather than an answer with a figure no passage holds (a wrong figure in a confident
         sentence is the worst failure); the draft is kept and shown, marked as set aside."""
-        figs = ", ".join(f"« {f} »" for f in invented[:3]) + (", …" if len(invented) > 3 else "")
+        figs = grounding.quoted_figures(invented) + (", …" if len(invented) > 3 else "")
         reason_fr = (f"les chiffres ou dates {figs} ne figurent dans aucun des passages trouvés" if len(invented) > 1
                      else f"le chiffre ou la date {figs} ne figure dans aucun des passages trouvés")
         reason_en = f"{', '.join(invented[:3])} appear{'' if len(invented) > 1 else 's'} in none of the passages found"

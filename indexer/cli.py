@@ -258,6 +258,8 @@ def _ask(settings: Settings, args) -> int:
 def _render_answer(answer, notice: str, streamed: str = "") -> str:
     """The answer after checking (again, only when the check changed the streamed text), its warnings and
     sources."""
+    from . import export
+
     lines = []
     if answer.status == "answered":
         if " ".join(answer.text.split()) != " ".join(streamed.split()):
@@ -269,8 +271,7 @@ def _render_answer(answer, notice: str, streamed: str = "") -> str:
         lines += [answer.text]
     for w in answer.warnings:
         if w["code"] == "answer_withheld":
-            lines += [f"⚠ {w['message']}",
-                      f"    Réponse écartée, non vérifiée (générée par IA) : « {' '.join(w['detail'].split())} »"]
+            lines += [f"⚠ {w['message']}", f"    {export.set_aside_draft(w)}"]
             continue
         lines.append(f"⚠ {w['message']}" + (f" ({w['detail']})" if w.get("detail") else ""))
     shown = answer.citations if answer.status == "answered" else answer.passages

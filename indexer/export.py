@@ -109,14 +109,19 @@ def body_text(answer: Answer, lang: str = "fr") -> str:
     return answer.text
 
 
+def set_aside_draft(w: dict, lang: str = "fr") -> str:
+    """The model's draft carried by an ``answer_withheld`` warning, labelled as set aside and AI-generated."""
+    draft = " ".join((w.get("detail") or "").split())
+    if lang == "en":
+        return f"Answer set aside, not verified (AI-generated): \"{draft}\""
+    return f"Réponse écartée, non vérifiée (générée par IA) : « {draft} »"
+
+
 def warning_text(w: dict, lang: str = "fr") -> str:
     msg = w.get("message_en") if lang == "en" and w.get("message_en") else w.get("message", "")
     detail = w.get("detail") or ""
     if w.get("code") == "answer_withheld" and detail:
-        draft = " ".join(detail.split())
-        if lang == "en":
-            return f"{msg} Answer set aside, not verified (AI-generated): \"{draft}\""
-        return f"{msg} Réponse écartée, non vérifiée (générée par IA) : « {draft} »"
+        return f"{msg} {set_aside_draft(w, lang)}"
     if detail and detail not in msg:
         msg = f"{msg} ({detail})"
     return msg

@@ -77,13 +77,22 @@ def _figure_set(texts: list[str]) -> set[str]:
     return found
 
 
+def _cited_numbers(text: str) -> list[int]:
+    """The passage numbers of the ``[n]`` / ``[n, m]`` markers of a text, in order."""
+    return [int(x) for m in _CITE.finditer(text) for x in re.split(r"\s*[,;]\s*", m.group(1))]
+
+
+def quoted_figures(figs, limit: int = 3) -> str:
+    """« a », « b », « c »: the first ``limit`` figures, for a message."""
+    return ", ".join(f"« {f} »" for f in list(dict.fromkeys(figs))[:limit])
+
+
 def check_answer(answer: str, passages: list[str]) -> Checked:
     warnings: list[GroundingWarning] = []
     n_max = len(passages)
-    cited: list[int] = []
 
     def fix(m: re.Match) -> str:
-        nums = [int(x) for x in re.split(r"\s*[,;]\s*", m.group(1))]
+        nums = _cited_numbers(m.group(0))
         good = [n for n in nums if 1 <= n <= n_max]
         for n in nums:
             if n not in good:
@@ -91,15 +100,12 @@ def check_answer(answer: str, passages: list[str]) -> Checked:
                     "invalid_citation",
                     f"Citation [{n}] supprimée : elle ne correspond à aucun passage fourni.",
                     f"Citation [{n}] removed: no such passage.", str(n)))
-        for n in good:
-            if n not in cited:
-                cited.append(n)
         return "".join(f"[{n}]" for n in good)
 
     text = _CITE.sub(fix, answer).strip()
     text = re.sub(r"\s+([.,])", r"\1", re.sub(r"[ \t]{2,}", " ", text))  # French keeps the space before ; :
     text = _repair_citations(text, passages, warnings)
-    cited[:] = list(dict.fromkeys(int(x) for m in _CITE.finditer(text) for x in re.split(r"\s*[,;]\s*", m.group(1))))
+    cited = list(dict.fromkeys(_cited_numbers(text)))
 
     sentences = [s for s in _SENTENCE.split(text) if s.strip()]
     for s in sentences:
@@ -109,7 +115,7 @@ def check_answer(answer: str, passages: list[str]) -> Checked:
                                      "Sentence without a citation.", body[:200]))
     # Figures: each must appear in a passage that its sentence cites (else in any cited passage).
     for s in sentences:
-        nums = [int(x) for m in _CITE.finditer(s) for x in re.split(r"\s*[,;]\s*", m.group(1))]
+        nums = _cited_numbers(s)
         local = [passages[n - 1] for n in nums if 1 <= n <= n_max] or [passages[n - 1] for n in cited]
         known = _figure_set(local)
         for fig in figures(s):
@@ -125,6 +131,7 @@ def check_answer(answer: str, passages: list[str]) -> Checked:
 
 
 _SENTENCE_KEEP = re.compile(r"(?<=[.!?…])(\s+)(?=[A-ZÀ-ÖØ-Þ«\"(])")
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
 def _repair_citations(text: str, passages: list[str], warnings: list[GroundingWarning]) -> str:
@@ -152,13 +159,12 @@ def _repair_citations(text: str, passages: list[str], warnings: list[GroundingWa
                 tail = re.search(r"\s*[.!?…:;]*$", body)  # "10 €." / "150 € ?" / "10 €..." keep their ending
                 end = tail.start() if tail else len(body)
                 parts[i] = f"{body[:end]} [{holders[0]}]{body[end:]}{sentence[len(body):]}"
-                shown = ", ".join(f"« {f} »" for f in list(dict.fromkeys(
-                    f for f in figures(sentence) if normalise_figure(f) in figs))[:3])
+                shown = quoted_figures(f for f in figures(sentence) if normalise_figure(f) in figs)
                 warnings.append(GroundingWarning(
                     "citation_repaired", f"Citation ajoutée : [{holders[0]}], le passage qui contient {shown}.",
                     f"Citation added: [{holders[0]}], the passage holding {shown}.", str(holders[0])))
             continue
-        nums = [int(x) for m in marks for x in re.split(r"\s*[,;]\s*", m.group(1))]
+        nums = _cited_numbers(sentence)
         known = set().union(*(figure_sets[n - 1] for n in nums))
         missing = figs - known
         if not missing:
@@ -167,8 +173,7 @@ def _repair_citations(text: str, passages: list[str], warnings: list[GroundingWa
         part = [n for n in range(1, len(passages) + 1) if n not in nums and missing <= figure_sets[n - 1]]
         if not (whole or part):
             continue
-        shown = ", ".join(f"« {f} »" for f in list(dict.fromkeys(
-            f for f in figures(sentence) if normalise_figure(f) in missing))[:3])
+        shown = quoted_figures(f for f in figures(sentence) if normalise_figure(f) in missing)
         old = "".join(f"[{n}]" for n in dict.fromkeys(nums))
         if whole:
             new = whole[0]
@@ -187,7 +192,6 @@ def _repair_citations(text: str, passages: list[str], warnings: list[GroundingWa
     return "".join(parts)
 
 
-_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 _UNITS = {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9}
 _TEENS = {"dix": 10, "onze": 11, "douze": 12, "treize": 13, "quatorze": 14, "quinze": 15, "seize": 16,
           "dix-sept": 17, "dix-huit": 18, "dix-neuf": 19}
