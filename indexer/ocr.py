@@ -287,13 +287,13 @@ def run_tesseract(image, command: str, settings: OcrSettings) -> dict:
 
 # -- rendering -----------------------------------------------------------------------------------------------
 
-_PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe
+PDFIUM_LOCK = threading.Lock()  # PDFium is not thread-safe (the PDF reader takes it too)
 
 
 def render_page(pdf, index: int, dpi: int):
     """Page ``index`` (0-based) of an open ``pypdfium2.PdfDocument`` as a grayscale PIL image, with the
     scale used (pixels per point) and the page size in points."""
-    with _PDFIUM_LOCK:
+    with PDFIUM_LOCK:
         page = pdf[index]
         try:
             width, height = page.get_size()
@@ -375,7 +375,7 @@ class DocumentOcr:
         started = time.perf_counter()
         try:
             if self._pdf is None:
-                with _PDFIUM_LOCK:
+                with PDFIUM_LOCK:
                     self._pdf = pdfium.PdfDocument(str(self.path), password="")
             image, scale, (width, height) = render_page(self._pdf, index, self.settings.dpi)
             data = run_tesseract(image, self._probe.command, self.settings)
@@ -420,7 +420,7 @@ class DocumentOcr:
 
     def close(self) -> None:
         if self._pdf is not None:
-            with _PDFIUM_LOCK:
+            with PDFIUM_LOCK:
                 self._pdf.close()
             self._pdf = None
 

@@ -34,9 +34,23 @@ def fold(text: str) -> str:
     return text.translate(_LIGATURES)
 
 
+class _AccentFree(dict):
+    """Character -> its NFKD decomposition without combining marks, filled as characters are met."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFKD", chr(code))
+        self[code] = out = "".join(c for c in decomposed if not unicodedata.combining(c))
+        return out
+
+
+_ACCENT_FREE = _AccentFree()
+
+
 def strip_accents(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Accents removed (NFKD decomposes character by character, so a per-character table gives the same)."""
+    if text.isascii():
+        return text
+    return text.translate(_ACCENT_FREE)
 
 
 @functools.lru_cache(maxsize=1)
@@ -53,9 +67,8 @@ def words(text: str) -> list[str]:
 
 def index_terms(text: str) -> str:
     """Text as stored in the FTS5 table: stemmed words, accents removed."""
-    ws = words(text)
-    stems = _stemmer().stemWords(ws)
-    return " ".join(strip_accents(s) for s in stems)
+    stems = _stemmer().stemWords(words(text))
+    return strip_accents(" ".join(stems))  # one normalisation per text: NFKD works character by character
 
 
 def query_terms(text: str) -> list[str]:

@@ -88,3 +88,63 @@ def test_image_only_pages_are_flagged(make):
 def test_find_dates_in_french():
     dates = find_dates("Séance du 1er juin 2025, transmise le 12/06/2025 et publiée le 15 juin 2025.")
     assert [d.isoformat() for d in dates] == ["2025-06-01", "2025-06-15", "2025-06-12"]
+
+
+def _table_pdf(path, justified_gap: float = 4.0):
+    """A deliberation page as an office suite draws it: a sentence, a vote table whose cells are far apart
+    on their lines, and a line whose words are spread (justified) but stay one line."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
+    c.setFont("Helvetica", 10)
+    c.drawString(70, 760, "Le conseil municipal approuve les tarifs.")
+    for x, cell in zip((70, 200, 300, 400), ("Votants", "Pour", "Contre", "Abstentions")):
+        c.drawString(x, 730, cell)
+    for x, cell in zip((70, 200, 300, 400), ("29", "27", "0", "2")):
+        c.drawString(x, 715, cell)
+    x = 70
+    for word in ("Fait", "à", "Valmoreau,", "le", "28", "mars", "2024."):
+        c.drawString(x, 690, word)
+        x += c.stringWidth(word, "Helvetica", 10) + justified_gap
+    c.showPage()
+    c.save()
+    return path
+
+
+def test_pdf_table_cells_get_lines_of_their_own_and_their_headers_back(tmp_path):
+    from indexer.chunking import chunk_pages
+
+    path = _table_pdf(tmp_path / "vote.pdf")
+    pages = list(read(path).pages)
+    lines = [b.text for b in pages[0].blocks]
+    assert lines[1:9] == ["Votants", "Pour", "Contre", "Abstentions", "29", "27", "0", "2"]
+    assert "Fait à Valmoreau, le 28 mars 2024." in lines  # spread words: one line
+    text = " ".join(c.text for c in chunk_pages(iter(read(path).pages)))
+    assert "Votants : 29 ; Pour : 27 ; Contre : 0 ; Abstentions : 2." in text
+
+
+@pytest.mark.parametrize("broken", ["open", "page"])
+def test_pdf_text_falls_back_to_pypdf_when_pdfium_fails(tmp_path, monkeypatch, broken):
+    import pypdfium2
+
+    from indexer.readers import pdf as pdf_reader
+
+    path = _table_pdf(tmp_path / "vote.pdf")
+    expected = [b.text for b in next(iter(read(path).pages)).blocks]
+    if broken == "open":
+        def refuse(*args, **kwargs):
+            raise pypdfium2.PdfiumError("simulated")
+        monkeypatch.setattr(pypdfium2, "PdfDocument", refuse)
+    else:
+        monkeypatch.setattr(pdf_reader, "_page_lines", lambda textpage: 1 / 0)
+    lines = [b.text for b in next(iter(read(path).pages)).blocks]
+    assert lines[0] == expected[0] and "Votants" in lines and "29" in lines  # pypdf's text, same cells
+
+
+def test_corpus_pdf_bullets_are_read_as_bullets():
+    from pathlib import Path
+
+    path = next(Path(__file__).parents[3].glob("corpus/documents/deliberations/2024/DEL-2024-058_*.pdf"))
+    text = "\n".join(p.text for p in read(path).pages)
+    assert "\x7f" not in text and "•" in text  # pypdf read the bullet glyph as DEL
