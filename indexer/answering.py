@@ -226,12 +226,20 @@ class AnswerService:
             headers = [f"{prompt.passage_header(n, h)} {h.text}" for n, h in enumerate(shown, start=1)]
             invented = grounding.invented_figures(checked.text, headers, question=f"{question} {query}")
             if invented:
-                return self._withhold(answer, invented, t0)
+                figs = grounding.quoted_figures(invented) + (", …" if len(invented) > 3 else "")
+                return self._withhold(answer, t0, (
+                    f"les chiffres ou dates {figs} ne figurent dans aucun des passages trouvés" if len(invented) > 1
+                    else f"le chiffre ou la date {figs} ne figure dans aucun des passages trouvés"),
+                    f"{', '.join(invented[:3])} appear{'' if len(invented) > 1 else 's'} in none of the passages found")
         terms = grounding.textnorm.query_terms(query)
         df, n_docs = self.store.catalog.term_frequencies(terms, flt.spaces)
         off_subject = grounding.unsupported_subject(
             query, checked.text, [f"{c.title} {c.passage}" for c in answer.citations], df, n_docs,
             min_share=cfg.off_subject_share)
+        if off_subject is not None and off_subject.strong and cfg.withhold_off_subject:
+            return self._withhold(
+                answer, t0, f"elle parle de « {off_subject.detail} », que les passages qu'elle cite ne mentionnent pas",
+                f"it speaks of {off_subject.detail!r}, which the passages it cites never mention")
         if off_subject is not None:
             answer.warnings.append(off_subject.to_json())
         answer.warnings += _legal_status(answer.citations)
@@ -261,13 +269,10 @@ class AnswerService:
         return grounding.retrieval_is_weak(ev, top_dense, min_coverage=self.settings.llm.min_coverage,
                                            min_dense=self.settings.llm.min_dense)
 
-    def _withhold(self, answer: Answer, invented: list[str], t0: float) -> Answer:
-        """"Not found" rather than an answer with a figure no passage holds (a wrong figure in a confident
-        sentence is the worst failure); the draft is kept and shown, marked as set aside."""
-        figs = grounding.quoted_figures(invented) + (", …" if len(invented) > 3 else "")
-        reason_fr = (f"les chiffres ou dates {figs} ne figurent dans aucun des passages trouvés" if len(invented) > 1
-                     else f"le chiffre ou la date {figs} ne figure dans aucun des passages trouvés")
-        reason_en = f"{', '.join(invented[:3])} appear{'' if len(invented) > 1 else 's'} in none of the passages found"
+    def _withhold(self, answer: Answer, t0: float, reason_fr: str, reason_en: str) -> Answer:
+        """"Not found" rather than an answer the passages do not support: a figure no passage holds, or a
+        subject the passages it cites never mention (a wrong figure in a confident sentence is the worst
+        failure; a refusal is not). The draft is kept and shown, marked as set aside."""
         answer.draft = answer.text
         answer.text = NOT_FOUND
         answer.status = "not_found"

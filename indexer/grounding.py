@@ -33,6 +33,7 @@ class GroundingWarning:
     fr: str
     en: str
     detail: str = ""
+    strong: bool = False  # unsupported_subject: evidence enough to set the answer aside (not serialised)
 
     def to_json(self) -> dict:
         return {"code": self.code, "message": self.fr, "message_en": self.en, "detail": self.detail}
@@ -283,12 +284,16 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
     if sum(weight[t] for t in missing) < min_share * sum(weight.values()):
         return None
     words = ", ".join(_surface(question, t) for t in sorted(missing, key=lambda t: (df[t], t))[:3])
+    # Strong: several missing words, or the one missing is the question's rarest word the index knows ("piscine"),
+    # not a predicate the answer repeats ("il coûte 4,90 €" from a passage that says "tarif").
+    known = [t for t in asked if df.get(t, 0) > 0 and not t[:1].isdigit() and len(t) > 2]
+    rarest = min(known, key=lambda t: (df[t], t)) if known else None
     return GroundingWarning(
         "unsupported_subject",
         f"La réponse parle de « {words} », que les passages cités ne mentionnent pas : elle répond peut-être à "
         "une autre question. À vérifier.",
         f"The answer speaks of {words!r}, which the cited passages never mention: it may answer another "
-        "question. To be checked.", words)
+        "question. To be checked.", words, strong=len(missing) >= 2 or missing == [rarest])
 
 
 def _surface(question: str, term: str) -> str:

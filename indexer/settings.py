@@ -153,6 +153,10 @@ class LLMSettings:
     withhold_unverified: bool = True
     """Replace by "not found" an answer holding a figure or date that none of the passages shown to the
     model contains (made up, or copied from the question). The draft stays visible, marked as set aside."""
+    withhold_off_subject: bool = True
+    """Replace by "not found" (draft kept, as above) an answer flagged as speaking of another subject than the
+    passages it cites (``off_subject_share``) when two or more of the question's words are missing from them, or
+    its rarest one; otherwise, or when off, a warning only. Measured in docs/BENCHMARKS.md."""
 
 
 @dataclass

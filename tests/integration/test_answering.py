@@ -185,11 +185,24 @@ def test_answer_about_another_subject_is_flagged(store, scripted):
     shown = service(store, scripted("")).ask(question, no_llm=True).passages
     other = next(p.n for p in shown if "concession" not in p.passage.lower() and "concession" not in p.title.lower())
     llm = scripted(f"Une concession trentenaire au cimetière se demande à l'accueil de la mairie [{other}].")
-    store.settings.llm.withhold_unverified = False
+    store.settings.llm.withhold_off_subject = False  # flagged only: the agent decides
     a = service(store, llm).ask(question)
     flagged = [w for w in a.warnings if w["code"] == "unsupported_subject"]
     assert a.status == "answered" and len(flagged) == 1
     assert "concession" in flagged[0]["detail"] or "trentenaire" in flagged[0]["detail"]
-    store.settings.llm.withhold_unverified = True  # a subject is only flagged: the agent decides
-    kept = service(store, llm).ask(question)
-    assert kept.status == "answered" and [w for w in kept.warnings if w["code"] == "unsupported_subject"]
+    store.settings.llm.withhold_off_subject = True  # the default: set aside, draft kept with the reason
+    aside = service(store, llm).ask(question)
+    assert aside.status == "not_found" and aside.text == NOT_FOUND and aside.citations == []
+    assert aside.draft.startswith("Une concession trentenaire") and aside.passages
+    assert [w["code"] for w in aside.warnings] == ["answer_withheld"]
+    assert "que les passages qu'elle cite ne mentionnent pas" in aside.warnings[0]["message"]
+    assert flagged[0]["detail"] in aside.warnings[0]["message"]
+
+
+def test_answer_on_the_subject_of_its_passage_is_kept(store, scripted):
+    question = "Combien coûte une concession trentenaire au cimetière ?"
+    shown = service(store, scripted("")).ask(question, no_llm=True).passages
+    own = next(p.n for p in shown if "trentenaire" in p.passage.lower())
+    a = service(store, scripted(f"Une concession trentenaire se demande à l'accueil de la mairie [{own}].")).ask(question)
+    assert a.status == "answered" and not [w for w in a.warnings if w["code"] in ("unsupported_subject",
+                                                                                  "answer_withheld")]

@@ -147,6 +147,24 @@ def test_unsupported_subject(question, answer, cited, flagged):
         assert all(w in warning.detail for w in flagged) and "passages cités" in warning.fr
 
 
+@pytest.mark.parametrize("question, answer, cited, strong", [
+    # The question's rarest word, alone missing: the answer speaks of something else -> set aside.
+    ("Quel est le prix d'une entrée à la piscine ?", "L'entrée à la piscine coûte 240 € [1].",
+     ["Salle polyvalente : 240 € le week-end pour les résidents."], True),
+    # Several of the question's words missing: set aside.
+    ("Quel tarif pour un club sportif au gymnase ?", "Le gymnase coûte 40 € de l'heure pour un club sportif [1].",
+     ["Grande salle : 40 € de l'heure."], True),
+    # Only a predicate the answer repeats is missing ("coûte" for a passage that says "tarif"): a warning only.
+    ("Combien coûte le repas pour un enfant non domicilié ?", "Il coûte 4,90 euros [1].",
+     ["Tarif des enfants non domiciliés : 4,90 euros."], False),
+])
+def test_unsupported_subject_strength(question, answer, cited, strong):
+    df = {"prix": 105, "entre": 40, "piscin": 2, "tarif": 133, "club": 9, "sportif": 4, "gymnas": 8, "cout": 30,
+          "rep": 281, "enfant": 83, "domicili": 6, "heur": 90}
+    warning = grounding.unsupported_subject(question, answer, cited, df, 2164, min_share=0.6)
+    assert warning is not None and warning.strong is strong
+
+
 def test_unsupported_subject_needs_citations():
     assert grounding.unsupported_subject("Prix de la piscine ?", "La piscine coûte 3 €.", [], _DF, 2164) is None
 
