@@ -3,9 +3,10 @@
 The index keeps each passage as the reader extracted it, with the span of its
 best sentence. To highlight it, the viewer searches that text in the page as
 the PDF engine extracts it: both come from the same characters (accents
-included: the search is accent-sensitive), but line breaks, hyphenation and
-spacing may differ, so the search tries the whole sentence first, then
-shorter pieces of it.
+included: the search is accent-sensitive; the indexer reads PDF text with
+PDFium too, the engine behind QtPdf), but line breaks, hyphenation, table
+cells and spacing may differ, so the search tries the whole sentence first,
+then shorter pieces of it.
 
 A scanned page has no text layer for the PDF engine: its words, read by OCR at
 indexing time, are kept with their boxes (indexer/ocr_store.py), and

@@ -124,7 +124,8 @@ def _is_header_cell(line: str) -> bool:
 def merge_cell_columns(lines: list[str]) -> list[str]:
     """Put back together a table that the PDF text layer gives one cell per line.
 
-    pypdf returns "Votants / Pour / Contre / Abstentions / 29 / 29 / 0 / 0" as eight lines; read that way the
+    The PDF reader gives "Votants / Pour / Contre / Abstentions / 29 / 29 / 0 / 0" as eight lines (cells far
+    apart on a line are split: see :mod:`indexer.readers.pdf`); read that way the
     figures lose their meaning (and look like page numbers). A run of short header cells followed by a
     whole number of rows of numeric cells becomes "Votants : 29 ; Pour : 29 ; Contre : 0 ; Abstentions : 0."
     """
