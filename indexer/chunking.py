@@ -112,7 +112,9 @@ def _furniture_key(line: str) -> str:
     return re.sub(r"\d+", "#", line.strip().lower())
 
 
-_VALUE_CELL = re.compile(r"^[-+]?\s*\d[\d\s\u00a0\u202f.,]*(?:\s?(?:%|€|eur|euros|h|ha|m²|m2|k€))?$", re.IGNORECASE)
+# A figure, or a dash standing for "none" in a table cell.
+_VALUE_CELL = re.compile(r"^(?:[-+]?\s*\d[\d\s\u00a0\u202f.,]*(?:\s?(?:%|€|eur|euros|h|ha|m²|m2|k€))?|[-–—])$",
+                         re.IGNORECASE)
 
 
 def _is_header_cell(line: str) -> bool:

@@ -286,14 +286,14 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
     words = ", ".join(_surface(question, t) for t in sorted(missing, key=lambda t: (df[t], t))[:3])
     # Strong: several missing words, or the one missing is the question's rarest word the index knows ("piscine"),
     # not a predicate the answer repeats ("il coûte 4,90 €" from a passage that says "tarif").
-    known = [t for t in asked if df.get(t, 0) > 0 and not t[:1].isdigit() and len(t) > 2]
-    rarest = min(known, key=lambda t: (df[t], t)) if known else None
+    known = [df[t] for t in asked if df.get(t, 0) > 0 and not t[:1].isdigit() and len(t) > 2]
+    rarest = len(missing) == 1 and df[missing[0]] == min(known)  # ties: any of the rarest words
     return GroundingWarning(
         "unsupported_subject",
         f"La réponse parle de « {words} », que les passages cités ne mentionnent pas : elle répond peut-être à "
         "une autre question. À vérifier.",
         f"The answer speaks of {words!r}, which the cited passages never mention: it may answer another "
-        "question. To be checked.", words, strong=len(missing) >= 2 or missing == [rarest])
+        "question. To be checked.", words, strong=len(missing) >= 2 or rarest)
 
 
 def _surface(question: str, term: str) -> str:

@@ -14,6 +14,7 @@ is given (see :mod:`indexer.ocr`); otherwise, or when OCR reads nothing, an empt
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -99,11 +100,14 @@ def read_pdf(path: Path, *, min_chars: int = 25, max_pages: int = 3000,
     return doc
 
 
-# A gap between two text segments of one line at least this wide (in font heights, and in points) separates
-# table cells rather than words: justified text stretches spaces to well under one font height.
-CELL_GAP_HEIGHTS = 1.0
+# A gap between two text segments of one line at least this wide (in font sizes, and in points) separates
+# table cells rather than words: justified text stretches spaces to well under the font size.
+CELL_GAP_FONT_SIZES = 1.0
 CELL_GAP_MIN_PT = 6.0
-_PDFIUM_JUNK = str.maketrans({"\ufffe": "-", "\x02": "-", "\x00": None})  # hyphen markers, NULs
+# Soft hyphens (U+00AD, or PDFium's U+FFFE / U+0002 marks): dropped inside a word, a hyphen at a line's end
+# (the chunker joins the word again); NULs dropped.
+_PDFIUM_JUNK = str.maketrans({"\ufffe": "-", "\x02": "-", "\xad": "-", "\x00": None})
+_SOFT_HYPHEN_INSIDE = re.compile("[\ufffe\x02\xad](?=\\S)")
 
 
 class _PdfiumText:
@@ -149,31 +153,38 @@ class _PdfiumText:
 def _page_lines(textpage) -> list[str]:
     """Lines of a page's text, in PDFium's reading order, with far-apart cells of a row on lines of their own.
 
-    PDFium's text has a character per index (the spaces and line breaks it infers included) and a list of
-    segments (runs of text on one line, with their boxes). Where a segment starts far to the right of the
-    previous one on the same line, the blank just before its first character becomes a line break."""
-    text = textpage.get_text_range().translate(_PDFIUM_JUNK)
+    PDFium gives a page's text and a list of segments (runs of text on one line, with their boxes). Where a
+    segment starts far to the right of the previous one on the same line (at least one font size, and
+    ``CELL_GAP_MIN_PT``), the blank just before its first character becomes a line break. PDFium's character
+    indices (what a hit test returns) and the positions in its text differ when a character has no Unicode
+    value: each cut is converted before use."""
+    import pypdfium2.raw as pdfium_c
+
+    text = textpage.get_text_range()
     cuts: list[int] = []
     prev = None
     for i in range(textpage.count_rects()):
         left, bottom, right, top = textpage.get_rect(i)
-        height = max(top - bottom, 1.0)
         if prev is not None:
-            p_left, p_bottom, p_right, _ = prev
-            gap = left - p_right
-            if abs(bottom - p_bottom) < 0.5 * height and gap >= max(CELL_GAP_MIN_PT, CELL_GAP_HEIGHTS * height):
-                idx = textpage.get_index(left + min(1.0, (right - left) / 2), (bottom + top) / 2, 0.5, 0.5)
-                if idx is not None and idx > 0:
-                    cuts.append(idx)
-        prev = (left, bottom, right, top)
+            p_bottom, p_right, p_top = prev
+            overlap = min(top, p_top) - max(bottom, p_bottom)  # same line: the boxes share some height
+            if overlap > 0 and left - p_right >= CELL_GAP_MIN_PT:
+                char = textpage.get_index(left + min(1.0, (right - left) / 2), (bottom + top) / 2, 0.5, 0.5)
+                if char is not None and char > 0:
+                    size = pdfium_c.FPDFText_GetFontSize(textpage.raw, char)
+                    pos = pdfium_c.FPDFText_GetTextIndexFromCharIndex(textpage.raw, char)
+                    if left - p_right >= CELL_GAP_FONT_SIZES * size and pos > 0:
+                        cuts.append(pos)
+        prev = (bottom, right, top)
     if cuts:
         parts, last = [], 0
-        for idx in sorted(set(cuts)):
-            head = text[last:idx]
-            if idx <= last or not head[-1:].isspace():
+        for pos in sorted(set(cuts)):
+            head = text[last:pos]
+            if pos <= last or not head[-1:].isspace():
                 continue  # the hit test did not land on the segment's first character
             parts.append(head.rstrip() + "\n")
-            last = idx
+            last = pos
         parts.append(text[last:])
         text = "".join(parts)
+    text = _SOFT_HYPHEN_INSIDE.sub("", text).translate(_PDFIUM_JUNK)
     return [" ".join(line.split()) for line in text.splitlines() if line.strip()]

@@ -106,6 +106,8 @@ def test_article_lines_starting_several_pages_are_kept():
       "Présents : Mme Castaing, M. Fayolle."],
      "Conseillers en exercice : 29 ; Présents : 26 ; Représentés : 3 ; Votants : 29."),
     (["Catégorie", "Tarif", "Résident", "3,60 €"], None),  # cells that are not all figures stay as they are
+    (["Votants", "Pour", "Contre", "Abstentions", "29", "27", "-", "2", "Fait à Valmoreau."],  # a dash: a cell
+     "Votants : 29 ; Pour : 27 ; Contre : - ; Abstentions : 2."),
 ])
 def test_tables_read_one_cell_per_line_get_their_headers_back(lines, expected):
     text = " ".join(c.text for c in chunk_pages([page(1, *lines)], target=80, min_words=1))

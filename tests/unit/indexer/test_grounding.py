@@ -154,12 +154,15 @@ def test_unsupported_subject(question, answer, cited, flagged):
     # Several of the question's words missing: set aside.
     ("Quel tarif pour un club sportif au gymnase ?", "Le gymnase coûte 40 € de l'heure pour un club sportif [1].",
      ["Grande salle : 40 € de l'heure."], True),
+    # The one missing word ties with another for the rarest ("piscine", "plongeoir"): strong either way.
+    ("Quel est le prix du plongeoir de la piscine ?", "Le plongeoir coûte 240 € [1].",
+     ["La piscine : 240 € le week-end pour les résidents."], True),
     # Only a predicate the answer repeats is missing ("coûte" for a passage that says "tarif"): a warning only.
     ("Combien coûte le repas pour un enfant non domicilié ?", "Il coûte 4,90 euros [1].",
      ["Tarif des enfants non domiciliés : 4,90 euros."], False),
 ])
 def test_unsupported_subject_strength(question, answer, cited, strong):
-    df = {"prix": 105, "entre": 40, "piscin": 2, "tarif": 133, "club": 9, "sportif": 4, "gymnas": 8, "cout": 30,
+    df = {"prix": 105, "entre": 40, "piscin": 2, "plongeoir": 2, "tarif": 133, "club": 9, "sportif": 4, "gymnas": 8, "cout": 30,
           "rep": 281, "enfant": 83, "domicili": 6, "heur": 90}
     warning = grounding.unsupported_subject(question, answer, cited, df, 2164, min_share=0.6)
     assert warning is not None and warning.strong is strong

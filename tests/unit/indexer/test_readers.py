@@ -148,3 +148,44 @@ def test_corpus_pdf_bullets_are_read_as_bullets():
     path = next(Path(__file__).parents[3].glob("corpus/documents/deliberations/2024/DEL-2024-058_*.pdf"))
     text = "\n".join(p.text for p in read(path).pages)
     assert "\x7f" not in text and "•" in text  # pypdf read the bullet glyph as DEL
+
+
+def test_pdf_cells_are_split_at_the_right_place_after_characters_without_unicode(tmp_path):
+    """PDFium's character indices skip nothing, its text does (a drawn NUL or tab has no Unicode value): a cut
+    computed on one and applied to the other would split « 1 234 567 » into « Montant 1 » and « 234 567 »."""
+    from pathlib import Path
+
+    import reportlab
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("Vera", str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf")))
+    path = tmp_path / "budget.pdf"
+    c = canvas.Canvas(str(path), invariant=1)
+    c.setFont("Vera", 10)
+    c.drawString(70, 760, "Total\x00\tgénéral de l'exer\u00adcice")
+    c.drawString(70, 740, "Montant")
+    c.drawString(300, 740, "1 234 567")
+    c.drawString(70, 725, "Dépenses")
+    c.drawString(300, 725, "-")  # a dash cell: its box is a sliver above the baseline, still on the line
+    c.showPage()
+    c.save()
+    lines = [b.text for b in next(iter(read(path).pages)).blocks]
+    assert lines[-4:] == ["Montant", "1 234 567", "Dépenses", "-"]
+    assert "exercice" in lines[0]  # a soft hyphen inside a word is dropped
+
+
+def test_pdf_words_spread_by_separate_text_objects_stay_on_their_line(tmp_path):
+    from reportlab.pdfgen import canvas
+
+    path = tmp_path / "spread.pdf"
+    c = canvas.Canvas(str(path), invariant=1)
+    c.setFont("Helvetica", 10)
+    x = 70
+    for word in ("Le", "maire", "a", "reçu", "une", "aide"):  # 6.5 pt apart: more than a small word's box
+        c.drawString(x, 760, word)
+        x += c.stringWidth(word, "Helvetica", 10) + 6.5
+    c.showPage()
+    c.save()
+    assert [b.text for b in next(iter(read(path).pages)).blocks] == ["Le maire a reçu une aide"]
