@@ -127,6 +127,7 @@ def noop_embedder():
     pool /= np.linalg.norm(pool, axis=1, keepdims=True)
 
     class NoopEmbedder(UseEmbedder):
+        takes_token_ids = False  # replaces embed: no model to give token ids to
         served = 0
 
         def embed(self, texts):
@@ -145,6 +146,7 @@ def prepared_store(args):
     store = Store(Settings.load(Path(args.home)))
     if args.lexical or args.noop_embed:
         store._embedder = noop_embedder()
+        store.settings.index.tokenize_in_reader = False  # no model: nothing to tokenise for
     if args.lexical:
         store._vectors = NullVectors()
     else:

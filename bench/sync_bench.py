@@ -88,6 +88,8 @@ def stand_in_embedder():
     class HashEmbedder(UseEmbedder):
         """Deterministic pseudo-random unit vectors: the initial index without the model's cost."""
 
+        takes_token_ids = False  # replaces embed: no model to give token ids to
+
         def embed(self, texts):
             out = np.empty((len(texts), self.dim), dtype=np.float32)
             for i, t in enumerate(texts):

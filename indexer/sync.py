@@ -456,7 +456,7 @@ class Syncer:
 
         # The document becomes 'indexed' once its vectors are in Chroma (see indexer.writes).
         self._writes.add_document(doc_id, digest, info.path, rows, [ch.embed_text(title) for ch in parsed.chunks],
-                                  finish, failed)
+                                  finish, failed, token_ids=parsed.token_ids)
 
     # -- removal --------------------------------------------------------------------
     def remove_document(self, row) -> None:

@@ -41,7 +41,7 @@ class WriteBuffer:
         self.catalog = store.catalog
         self.embed_batch = max(1, embed_batch)
         self.write_batch = max(1, write_batch)
-        self._to_embed: list[tuple[ChunkRow, str, str]] = []  # (row, text to embed, path)
+        self._to_embed: list[tuple[ChunkRow, str, str, list[int] | None]] = []  # (row, text, path, token ids)
         self._ids: list[str] = []
         self._vectors: list[np.ndarray] = []
         self._metas: list[dict] = []
@@ -51,10 +51,13 @@ class WriteBuffer:
         return any(d.digest == digest for d in self._docs)
 
     def add_document(self, doc_id: str, digest: str, path: str, rows: list[ChunkRow], texts: list[str],
-                     finish: Callable[[sqlite3.Connection], None], on_fail: Callable[[str], None]) -> None:
+                     finish: Callable[[sqlite3.Connection], None], on_fail: Callable[[str], None],
+                     token_ids: list[list[int]] | None = None) -> None:
         """Queue a document whose passages are already in SQLite (status ``indexing``). Never raises: a
-        failure of the model or of Chroma marks the waiting documents failed (see :meth:`_abandon`)."""
-        self._to_embed.extend(zip(rows, texts, [path] * len(rows)))
+        failure of the model or of Chroma marks the waiting documents failed (see :meth:`_abandon`).
+        ``token_ids``: the texts tokenised by the reader (:func:`indexer.embedding.use_token_ids`)."""
+        ids = token_ids if token_ids is not None and len(token_ids) == len(texts) else [None] * len(texts)
+        self._to_embed.extend(zip(rows, texts, [path] * len(rows), ids))
         self._docs.append(_Waiting(doc_id, digest, finish, on_fail))
         try:
             self._embed(final=False)
@@ -96,11 +99,15 @@ class WriteBuffer:
 
     def _embed(self, final: bool) -> None:
         embedder = self.store.embedder
+        takes_ids = getattr(embedder, "takes_token_ids", False)
         while len(self._to_embed) >= self.embed_batch or (final and self._to_embed):
             batch = self._to_embed[: self.embed_batch]
-            vectors = embedder.embed([text for _, text, _ in batch])
+            if takes_ids and all(ids is not None for *_, ids in batch):
+                vectors = embedder.embed_tokens([ids for *_, ids in batch])
+            else:
+                vectors = embedder.embed([text for _, text, _, _ in batch])
             del self._to_embed[: self.embed_batch]
-            self._pend([row for row, _, _ in batch], vectors, [path for _, _, path in batch])
+            self._pend([row for row, *_ in batch], vectors, [path for _, _, path, _ in batch])
 
     def _abandon(self, exc: Exception) -> None:
         """The model or Chroma failed: the waiting documents are marked failed, with no passage left."""

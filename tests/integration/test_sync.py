@@ -4,6 +4,7 @@ import json
 import os
 import shutil
 
+import numpy as np
 import pytest
 
 from indexer import errors
@@ -222,3 +223,28 @@ def test_personal_data_is_counted_per_document_and_masked_by_space_policy(make, 
                                                             no_llm=True)
     text = answer.passages[0].passage
     assert "reclassement" in text and "k.benhaddou@example.org" not in text and "254 318 14" not in text
+
+
+@pytest.mark.parametrize("in_reader", [True, False])
+def test_passages_tokenised_by_the_reader_get_the_vectors_of_their_text(sample_folder, in_reader):
+    """The reader process tokenises each passage for the USE model; the vectors are those of the text itself."""
+    from indexer.chunking import Chunk
+
+    store = open_store()
+    store.settings.index.tokenize_in_reader = in_reader
+    calls = {"tokens": 0, "texts": 0}
+    embed_tokens, embed = store.embedder.embed_tokens, store.embedder.embed
+    store.embedder.embed_tokens = lambda ids: calls.__setitem__("tokens", calls["tokens"] + 1) or embed_tokens(ids)
+    store.embedder.embed = lambda texts: calls.__setitem__("texts", calls["texts"] + 1) or embed(texts)
+    try:
+        source_id = store.catalog.add_source(str(sample_folder), "general")
+        Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == source_id))
+    finally:
+        del store.embedder.embed_tokens, store.embedder.embed
+    assert (calls["tokens"] > 0, calls["texts"] > 0) == ((True, False) if in_reader else (False, True))
+    rows = store.catalog.conn.execute(
+        "SELECT c.id, c.text, d.title FROM chunks c JOIN documents d ON d.id = c.doc_id ORDER BY c.id").fetchall()
+    stored = store.vectors.vectors([r["id"] for r in rows])
+    expected = embed([Chunk(0, r["text"], 0, 0, "", "").embed_text(r["title"]) for r in rows])
+    assert np.allclose(np.stack([stored[r["id"]] for r in rows]), expected, atol=1e-6)
+    consistent(store)
