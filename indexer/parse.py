@@ -3,9 +3,10 @@
 :func:`parse_file` reads a file (OCR included), chunks it and extracts what the catalogue records about
 it (title, type, date, act structure, kinds of personal data). It touches neither SQLite nor Chroma and
 returns a plain, picklable :class:`Parsed`, so that :class:`ReadAhead` can run it in a worker process
-while the main process embeds and writes the previous file (python-docx, the chunker and most of the
-PDF reader are pure Python: a thread would not overlap them with anything). A worker that dies on a file (a reader crash)
-or hangs past ``index.read_timeout_s`` costs that file only: it is reported and the worker restarted.
+while the main process embeds and writes the previous file (python-docx, the chunker, most of the PDF
+reader and the embedding model's tokenizer, which runs here too, are pure Python: a thread would not
+overlap them with anything). A worker that dies on a file (a reader crash) or hangs past
+``index.read_timeout_s`` costs that file only: it is reported and the worker restarted.
 """
 
 from __future__ import annotations
