@@ -272,7 +272,8 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
         return None
     asked = set(textnorm.query_terms(question))
     said = set(textnorm.index_terms(_CITE.sub(" ", answer)).split())
-    shared = sorted(t for t in asked & said if df.get(t, 0) > 0 and not t[:1].isdigit() and len(t) > 2)
+    distinctive = {t for t in asked if df.get(t, 0) > 0 and not t[:1].isdigit() and len(t) > 2}
+    shared = sorted(distinctive & said)
     if not shared:
         return None
     stems = " ".join(textnorm.index_terms(p) for p in cited)
@@ -286,8 +287,7 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
     words = ", ".join(_surface(question, t) for t in sorted(missing, key=lambda t: (df[t], t))[:3])
     # Strong: several missing words, or the one missing is the question's rarest word the index knows ("piscine"),
     # not a predicate the answer repeats ("il coûte 4,90 €" from a passage that says "tarif").
-    known = [df[t] for t in asked if df.get(t, 0) > 0 and not t[:1].isdigit() and len(t) > 2]
-    rarest = len(missing) == 1 and df[missing[0]] == min(known)  # ties: any of the rarest words
+    rarest = len(missing) == 1 and df[missing[0]] == min(df[t] for t in distinctive)  # ties: any of the rarest
     return GroundingWarning(
         "unsupported_subject",
         f"La réponse parle de « {words} », que les passages cités ne mentionnent pas : elle répond peut-être à "

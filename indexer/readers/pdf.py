@@ -63,12 +63,12 @@ def read_pdf(path: Path, *, min_chars: int = 25, max_pages: int = 3000,
     except Exception:  # noqa: BLE001
         labels = []
 
-    fast = _PdfiumText.open(path, count)
     doc = Document(format="pdf", title=title, page_count=count, pages=iter(()), unit="page")
     if count > max_pages:
         doc.warnings.append(("too_many_pages", {"limit": max_pages, "pages": count}))
 
     def pages() -> Iterator[Page]:
+        fast = _PdfiumText.open(path, count)  # opened with the first page read, closed with the last
         try:
             for i in range(min(count, max_pages)):
                 label = labels[i] if i < len(labels) else str(i + 1)
