@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import errors, grounding, pii, prompt
+from . import asks, errors, grounding, pii, prompt
 from .llm.base import LLM, LLMUnavailable
 from .search import Filters, Hit, Searcher
 from .settings import Settings
@@ -170,7 +170,7 @@ class AnswerService:
         t_search = time.perf_counter()
         answer = Answer(question=question, text="", status="not_found", standalone_question=query,
                         profile=profile or self.settings.default_profile)
-        shown = [self._masked(h) for h in hits[: cfg.passages]]
+        shown = [self._masked(h) for h in self._continued(hits[: cfg.passages])]
         answer.passages = [Citation.from_hit(n, h, query) for n, h in enumerate(shown, start=1)]
         answer.timings = {"condense_ms": _ms(t0, t_condense), "retrieval_ms": _ms(t_condense, t_search)}
 
@@ -242,11 +242,30 @@ class AnswerService:
                 f"it speaks of {off_subject.detail!r}, which the passages it cites never mention")
         if off_subject is not None:
             answer.warnings.append(off_subject.to_json())
+        unanswered = asks.missing_kinds(question if not history else query, checked.text)
+        if unanswered is not None and cfg.withhold_unanswered:
+            return self._withhold(answer, t0, f"elle ne donne pas {unanswered.fr}, que la question demande",
+                                  f"it gives {unanswered.en}, which the question asks for")
+        if unanswered is not None:
+            answer.warnings.append({
+                "code": "unanswered_kind", "detail": ",".join(unanswered.kinds),
+                "message": f"La réponse ne donne pas {unanswered.fr}, que la question demande. À vérifier.",
+                "message_en": f"The answer gives {unanswered.en}, which the question asks for. To be checked."})
         answer.warnings += _legal_status(answer.citations)
         warned = {int(w["detail"]) for w in answer.warnings if w["code"] in ("repealed", "amended")}
         answer.warnings += _newer_versions([c for c in answer.citations if c.n not in warned], answer.passages)
         answer.timings["total_ms"] = _ms(t0, time.perf_counter())
         return answer
+
+    def _continued(self, hits: list[Hit]) -> list[Hit]:
+        """A passage that announces what follows (« Il comprend un élément fixe et un élément proportionnel : »)
+        is given with the next passage of its page: the list or the table it announces, where the answer
+        often is (« 1 enfant : 2,29 € »), was cut into that passage by the chunker."""
+        out = []
+        for hit in hits:
+            nxt = self.store.catalog.following(hit.chunk_id) if hit.text.rstrip().endswith(":") else None
+            out.append(dataclasses.replace(hit, text=f"{hit.text} {nxt['text']}", continued=True) if nxt else hit)
+        return out
 
     def _masked(self, hit: Hit) -> Hit:
         """Personal data masked in what is shown and sent to the model, per the space's policy."""

@@ -145,6 +145,12 @@ class Catalog:
     def chunks_of(self, doc_id: str) -> list[sqlite3.Row]:
         return self.conn.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ord", (doc_id,)).fetchall()
 
+    def following(self, chunk_id: str) -> sqlite3.Row | None:
+        """The passage after ``chunk_id`` in its document when it is on the same page (None at a page's end)."""
+        return self.conn.execute(
+            "SELECT n.* FROM chunks c JOIN chunks n ON n.doc_id = c.doc_id AND n.ord = c.ord + 1 "
+            "AND n.page_start = c.page_end WHERE c.id = ?", (chunk_id,)).fetchone()
+
     def chunk_rows(self, ids: list[str]) -> dict[str, sqlite3.Row]:
         if not ids:
             return {}

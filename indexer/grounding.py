@@ -265,14 +265,16 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
     answer from a neighbouring passage (the village hall's fee) while repeating the question's words: "the
     entry to the summer pool costs 3 € [2]". Each figure is in passage [2]; the subject is not. The words
     the answer repeats are weighted by rarity (IDF, as the retrieval gate does); when the missing ones
-    weigh at least ``min_share``, the answer is flagged. Words the index never contains (colloquial verbs:
-    "je touche") are left out, as are numbers (checked as figures) and words whose synonym the passages
-    use ("cantine" / "restauration scolaire"). Measured in docs/BENCHMARKS.md."""
+    weigh at least ``min_share``, the answer is flagged. Words the index never contains count only when the
+    question names a thing with them ("le club de rugby": the archive cannot hold its subsidy), not the verbs
+    of everyday speech ("je touche"); numbers are left out (checked as figures), as are words whose synonym
+    the passages use ("cantine" / "restauration scolaire"). Measured in docs/BENCHMARKS.md."""
     if not cited:
         return None
     asked = set(textnorm.query_terms(question))
     said = set(textnorm.index_terms(_CITE.sub(" ", answer)).split())
-    distinctive = {t for t in asked if df.get(t, 0) > 0 and not t[:1].isdigit() and len(t) > 2}
+    things = determined_words(question)
+    distinctive = {t for t in asked if (df.get(t, 0) > 0 or t in things) and not t[:1].isdigit() and len(t) > 2}
     shared = sorted(distinctive & said)
     if not shared:
         return None
@@ -281,19 +283,35 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
     missing = [t for t in shared if t not in present]
     if not missing:
         return None
+    unknown = [t for t in missing if df.get(t, 0) == 0]  # a thing the question names that no passage mentions
     weight = {t: idf(df, n_docs, t) for t in shared}
-    if sum(weight[t] for t in missing) < min_share * sum(weight.values()):
+    if not unknown and sum(weight[t] for t in missing) < min_share * sum(weight.values()):
         return None
-    words = ", ".join(_surface(question, t) for t in sorted(missing, key=lambda t: (df[t], t))[:3])
-    # Strong: several missing words, or the one missing is the question's rarest word the index knows ("piscine"),
-    # not a predicate the answer repeats ("il coûte 4,90 €" from a passage that says "tarif").
-    rarest = len(missing) == 1 and df[missing[0]] == min(df[t] for t in distinctive)  # ties: any of the rarest
+    words = ", ".join(_surface(question, t) for t in sorted(missing, key=lambda t: (df.get(t, 0), t))[:3])
+    # Strong: a thing the archive never mentions ("le club de rugby"), several missing words, or the one missing is
+    # the question's rarest word ("piscine"), not a predicate the answer repeats ("il coûte 4,90 €" from a passage
+    # that says "tarif").
+    rarest = len(missing) == 1 and df.get(missing[0], 0) == min(df.get(t, 0) for t in distinctive)  # ties: any
     return GroundingWarning(
         "unsupported_subject",
         f"La réponse parle de « {words} », que les passages cités ne mentionnent pas : elle répond peut-être à "
         "une autre question. À vérifier.",
         f"The answer speaks of {words!r}, which the cited passages never mention: it may answer another "
-        "question. To be checked.", words, strong=len(missing) >= 2 or rarest)
+        "question. To be checked.", words, strong=bool(unknown) or len(missing) >= 2 or rarest)
+
+
+_DETERMINED = re.compile(
+    r"(?<!\w)(?:(?:le|la|les|un|une|des|du|de|au|aux|à|en|pour|sur|par|avec|ce|cet|cette|ces|mon|ma|mes|ton|ta|"
+    r"tes|son|sa|ses|notre|votre|nos|vos|leur|leurs)\s+|[ld]['’])([^\W\d_][\w-]{3,})", re.IGNORECASE)
+
+
+def determined_words(question: str) -> set[str]:
+    """Index terms of the question's words that follow an article or a preposition: the things it is about
+    ("le club de rugby", "à la piscine"), not the verbs of everyday speech ("combien je touche")."""
+    out: set[str] = set()
+    for m in _DETERMINED.finditer(question):
+        out.update(textnorm.index_terms(m.group(1)).split())
+    return out
 
 
 def _surface(question: str, term: str) -> str:

@@ -67,7 +67,8 @@ def format_passages(hits: list[Hit], max_words: int = 140) -> str:
     blocks = []
     for n, hit in enumerate(hits, start=1):
         words = hit.text.split()
-        text = " ".join(words[:max_words]) + (" …" if len(words) > max_words else "")
+        limit = 2 * max_words if hit.continued else max_words  # a passage given with the list it announces
+        text = " ".join(words[:limit]) + (" …" if len(words) > limit else "")
         blocks.append(f"{passage_header(n, hit)}\n{text}")
     return "Extraits :\n" + "\n".join(blocks)
 

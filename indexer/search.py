@@ -93,6 +93,7 @@ class Hit:
     label: str = ""  # "Délibération n° 2024-037 du 18 juin 2024, article 2" when the structure is known
     repealed: bool = False  # a later readable act repealed or replaced this one
     legal_warning: str = ""  # French sentence: repealed / amended by which act
+    continued: bool = False  # the text holds the next passage of the page too (see AnswerService)
     ranks: dict[str, int] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)  # raw score per retriever (dense: cosine)
 

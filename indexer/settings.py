@@ -160,6 +160,10 @@ class LLMSettings:
     """Replace by "not found" (draft kept, as above) an answer flagged as speaking of another subject than the
     passages it cites (``off_subject_share``) when two or more of the question's words are missing from them, or
     its rarest one; otherwise, or when off, a warning only. Measured in docs/BENCHMARKS.md."""
+    withhold_unanswered: bool = True
+    """Replace by "not found" (draft kept, as above) an answer that does not give what the question explicitly
+    asks for: no amount for « combien coûte » / « quel montant », no number for « combien de », no date for « à
+    quelle date » / « jusqu'à quand » (``indexer/asks.py``). Off: the answer stays, with a warning."""
 
 
 @dataclass

@@ -157,15 +157,28 @@ def test_unsupported_subject(question, answer, cited, flagged):
     # The one missing word ties with another for the rarest ("piscine", "plongeoir"): strong either way.
     ("Quel est le prix du plongeoir de la piscine ?", "Le plongeoir coûte 240 € [1].",
      ["La piscine : 240 € le week-end pour les résidents."], True),
+    # A thing the question names that the archive never mentions ("rugby"), the answer about it: set aside,
+    # however common the other words are.
+    ("Combien le club de rugby a-t-il reçu de subvention ?", "Le club de rugby a reçu 18 500 € de subvention [1].",
+     ["Le club de football a reçu une subvention de 18 500 €."], True),
     # Only a predicate the answer repeats is missing ("coûte" for a passage that says "tarif"): a warning only.
     ("Combien coûte le repas pour un enfant non domicilié ?", "Il coûte 4,90 euros [1].",
      ["Tarif des enfants non domiciliés : 4,90 euros."], False),
 ])
 def test_unsupported_subject_strength(question, answer, cited, strong):
     df = {"prix": 105, "entre": 40, "piscin": 2, "plongeoir": 2, "tarif": 133, "club": 9, "sportif": 4, "gymnas": 8, "cout": 30,
-          "rep": 281, "enfant": 83, "domicili": 6, "heur": 90}
+          "rep": 281, "enfant": 83, "domicili": 6, "heur": 90, "recu": 26, "subvent": 93}
     warning = grounding.unsupported_subject(question, answer, cited, df, 2164, min_share=0.6)
     assert warning is not None and warning.strong is strong
+
+
+@pytest.mark.parametrize("question, words", [
+    ("Combien le club de rugby de Valmoreau a-t-il reçu ?", {"club", "rugby", "valmoreau"}),
+    ("Quel est le prix d'une entrée à la piscine ?", {"prix", "entre", "piscin"}),
+    ("Combien je touche par jour ?", {"jour"}),  # the verb of everyday speech is not a thing named
+])
+def test_determined_words_are_the_things_a_question_names(question, words):
+    assert grounding.determined_words(question) == words
 
 
 def test_unsupported_subject_needs_citations():

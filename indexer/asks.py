@@ -1,0 +1,128 @@
+"""What a question asks for, and whether an answer gives it.
+
+A small model that finds no passage on the question's subject rarely says so: asked "how much is the year-end
+bonus, and when is it paid?", it answers "it is paid monthly, on the last working day [4]" from a passage on
+another allowance. The answer names no amount at all. Questions that ask for an amount, a number or a date are
+recognised from their wording (« combien », « quel montant », « à quelle date », « jusqu'à quand »…), and an
+answer that gives none of what was asked is not an answer (measured in docs/BENCHMARKS.md).
+
+Only explicit wordings count; anything else ("quand" opening a clause: « Quand le DGS est absent, qui
+signe ? ») asks for nothing checkable, and the answer is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .grounding import number_words
+
+_I = re.IGNORECASE
+
+# --- what the question asks -------------------------------------------------------------------------------------
+
+_MONEY_NOUN = r"(?:montant|somme|prix|tarif|co[uû]t|loyer|taux)"
+_MONEY_VERB = (r"(?:co[uû]t\w*|pai\w*|pay\w*|vers\w*|touch\w*|rembours\w*|vaut|valent|re[çc]\w*|per[çc]\w*|gagn\w*|"
+               r"factur\w*|rapport\w*|d[ée]pens\w*|budg[ée]t\w*)")
+_ASKS_MONEY = re.compile(
+    rf"\b(?:quel(?:le)?s?\s+(?:est\s+|sont\s+|était\s+)?(?:le\s+|la\s+|les\s+)?{_MONEY_NOUN}s?\b"  # quel prix
+    rf"|combien\s+(?!de\b|d')(?:[\w'-]+\s+){{0,4}}?{_MONEY_VERB}"  # combien coûte, combien la commune paie
+    rf"|{_MONEY_VERB}\s+combien"  # payées combien, versée combien
+    rf"|c'est\s+combien|[àa]\s+combien|jusqu'[àa]\s+combien)", _I)
+_ASKS_COUNT = re.compile(r"\b(?:combien\s+(?:de|d')|quel(?:le)?s?\s+(?:est\s+le\s+)?nombre\b)", _I)
+_ASKS_DATE = re.compile(
+    r"\b(?:quelle\s+date|quel\s+jour|quelle\s+ann[ée]e|en\s+quelle\s+ann[ée]e|quel\s+mois)\b", _I)
+# "quand" asks for a time when it follows a preposition (« jusqu'à quand »), ends the question (« versée quand ? »,
+# « ferme quand cet été ? »), or opens a question with an inverted subject (« Quand le marché a-t-il été notifié ? »).
+_ASKS_WHEN = re.compile(
+    r"\b(?:(?:jusqu'[àa]|depuis|[àa]\s+partir\s+de|d'ici|pour)\s+quand\b"
+    r"|quand(?!\s+(?:m[êe]me|bien)\b)(?:\s+(?!(?:je|j'|tu|il|elle|on|nous|vous|ils|elles|le|la|les|l'|un|une|mon|ma|mes)\b)[\w'-]+){0,3}\s*\?"
+    r"|^\W*quand\b(?!\s+(?:m[êe]me|bien)\b)[^,?]*-(?:t-)?(?:il|elle|ils|elles|on)\b)", _I)
+
+KINDS = ("money", "count", "date")
+
+
+def asked_kinds(question: str) -> list[str]:
+    """The kinds of information the question explicitly asks for, among ``money``, ``count`` and ``date``."""
+    out = []
+    if _ASKS_MONEY.search(question):
+        out.append("money")
+    if _ASKS_COUNT.search(question):  # « combien de temps » too: a duration is a number of days or months
+        out.append("count")
+    if _ASKS_DATE.search(question) or _ASKS_WHEN.search(question):
+        out.append("date")
+    return out
+
+
+# --- what the answer gives --------------------------------------------------------------------------------------
+
+_CITE = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
+# References that hold digits without stating any quantity: act and article numbers, legal codes' articles.
+_REFERENCE = re.compile(
+    r"\b(?:n[°o]|num[ée]ro|article|art\.|arr[êe]t[ée]|d[ée]lib[ée]ration|lot|annexe|chapitre|titre)\s*[A-Z]?[\d.\-/]+\w*"
+    r"|\b[LRD]\.?\s?\d+(?:-\d+)+\b|\b\d{4}-[A-Z]*-?\d+\b", _I)
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_ZERO = re.compile(r"\b(?:aucun\w*|gratuit\w*|nul(?:le)?s?|z[ée]ro|sans\s+(?:frais|co[uû]t|contrepartie)|"
+                   r"pas\s+(?:de|d')|ne\s+\w+\s+pas|n'\w+\s+pas|ni\b)", _I)
+# An amount: a currency, a rate or a share, or a figure written as amounts are (« 4,90 », « 12 500 »).
+_MONEY = re.compile(r"€|\beuros?\b|\bEUR\b|%|\bpour\s*cent\b|\d\s*/\s*\d|\bdemi-traitement\b|\bSMIC\b"
+                    r"|\b\d+,\d\d\b|\b\d{1,3}(?:[ \u00a0\u202f.]\d{3})+\b", _I)
+_COUNT_WORDS = re.compile(r"\b(?:un|une)\s+seule?\b|\bau\s+(?:moins|plus)\s+(?:un|une)\b|\bdemi\w*|\bmoiti[ée]\b|"
+                          r"\bdouble\b|\btiers\b|\bquart\b|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf)\b", _I)
+_MONTH = (r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre")
+_WEEKDAY = r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
+_DATE = re.compile(rf"\b(?:{_MONTH}|{_WEEKDAY}|1er|aujourd'hui|demain|hier)\b|\b\d{{1,2}}[/.]\d{{1,2}}\b", _I)
+_UNIT = r"(?:jours?|semaines?|mois|ans?|ann[ée]es?|heures?|h|trimestres?|semestres?)"
+# A vaguer "when" (« quand », « jusqu'à quand ») is also answered by a period: « dans les 15 jours », « au plus tard
+# le dernier jour du mois », « chaque trimestre », « avant la séance ».
+_PERIOD = re.compile(rf"\b\d+\s*{_UNIT}\b|\b(?:chaque|tous\s+les|toutes\s+les|par)\s+{_UNIT}\b|"
+                     rf"\b(?:mensuel\w*|annuel\w*|trimestriel\w*|hebdomadaire\w*|quotidien\w*)\b|"
+                     rf"\b(?:au\s+plus\s+tard|avant|apr[èe]s|d[èe]s|lors\s+d[eu']|pendant|jusqu'[àa]|[àa]\s+partir\s+d[eu'])\b",
+                     _I)
+
+
+def _quantities(text: str) -> str:
+    """The answer without citation markers and references (act, article and lot numbers)."""
+    return _REFERENCE.sub(" ", _CITE.sub(" ", text))
+
+
+def gives(kind: str, answer: str, question: str = "") -> bool:
+    """Whether ``answer`` gives a ``kind`` of information (an answer that says there is none counts)."""
+    text = _quantities(answer)
+    if _ZERO.search(text):
+        return True
+    if kind == "money":
+        return bool(_MONEY.search(text))
+    if kind == "count":
+        return bool(re.search(r"\d", _YEAR.sub(" ", text)) or number_words(text) or _COUNT_WORDS.search(text))
+    if kind == "date":
+        if _YEAR.search(text) or _DATE.search(text):
+            return True
+        strict = _ASKS_DATE.search(question) and not _ASKS_WHEN.search(question)
+        return not strict and bool(_PERIOD.search(text))
+    raise ValueError(kind)
+
+
+_NAMES_FR = {"money": "de montant", "count": "de nombre", "date": "de date"}
+_NAMES_EN = {"money": "no amount", "count": "no number", "date": "no date"}
+
+
+@dataclass(frozen=True)
+class Missing:
+    kinds: tuple[str, ...]  # asked for and not given
+    asked: tuple[str, ...]
+
+    @property
+    def fr(self) -> str:
+        return " ni ".join(_NAMES_FR[k] for k in self.kinds)
+
+    @property
+    def en(self) -> str:
+        return " and ".join(_NAMES_EN[k] for k in self.kinds)
+
+
+def missing_kinds(question: str, answer: str) -> Missing | None:
+    """What the question asks for and the answer does not give, or None when it gives all of it."""
+    asked = asked_kinds(question)
+    missing = tuple(k for k in asked if not gives(k, answer, question))
+    return Missing(missing, tuple(asked)) if missing else None

@@ -1,0 +1,77 @@
+"""What a question asks for (amount, number, date) and whether an answer gives it."""
+
+import pytest
+
+from indexer.asks import asked_kinds, gives, missing_kinds
+
+
+@pytest.mark.parametrize("question, kinds", [
+    ("Quel est le montant de l'avance versée au titulaire du lot 1 ?", ["money"]),
+    ("Combien coûte une concession de trente ans ?", ["money"]),
+    ("Combien la commune paie-t-elle un repas à son fournisseur ?", ["money"]),
+    ("On est payées combien par rapport à un temps plein ?", ["money"]),
+    ("C'est combien la prime de fin d'année, et elle est versée quand ?", ["money", "date"]),
+    ("Quel taux de taxe foncière la commune a-t-elle voté ?", ["money"]),
+    ("Combien de jours de RTT a un agent des services techniques ?", ["count"]),
+    ("Combien de temps les offres restaient-elles valables ?", ["count"]),
+    ("Quel est le nombre d'agents en télétravail ?", ["count"]),
+    ("À quelle date la réception des travaux a-t-elle été prononcée ?", ["date"]),
+    ("Jusqu'à quand la rue des Tanneurs est-elle fermée ?", ["date"]),
+    ("La médiathèque ferme quand cet été ?", ["date"]),
+    ("Quand le marché du lot 1 a-t-il été notifié ?", ["date"]),
+    ("En quelle année la charte a-t-elle été adoptée ?", ["date"]),
+    # Nothing checkable: "quand" opening a clause, "quand même", open questions.
+    ("Quand le DGS est absent, qui peut signer à sa place ?", []),
+    ("Quel montant touche-t-on quand on reçoit la médaille ?", ["money"]),
+    ("Les repas réservés sont-ils quand même facturés ?", []),
+    ("Ai-je droit à des jours en plus, quand j'ai un besoin ponctuel ?", []),
+    ("Comment une entreprise devait-elle déposer son offre ?", []),
+    ("Qui a remporté le lot 2 ?", []),
+    ("Les frais de dossier sont-ils compris dans le prix ?", []),  # yes or no: a figure is not required
+    ("Qui a remporté le lot 2, pour quel montant, et comment ?", ["money"]),
+])
+def test_asked_kinds(question, kinds):
+    assert asked_kinds(question) == kinds
+
+
+@pytest.mark.parametrize("kind, answer, question, expected", [
+    ("money", "Le repas coûte 3,45 € [1].", "", True),
+    ("money", "L'avance est de 10 % du montant initial [2].", "", True),
+    ("money", "On perçoit 6/7e de la rémunération [1].", "", True),
+    ("money", "L'entrée est gratuite pour les moins de 12 ans [1].", "", True),
+    ("money", "Aucune subvention n'a été versée à ce club [1].", "", True),
+    ("money", "La médaille est échelon argent après vingt ans de service [1].", "", False),
+    ("money", "La prime est versée mensuellement, au plus tard le dernier jour ouvré du mois [4].", "", False),
+    ("money", "Le prix est fixé par la délibération n° 2024-037 [1].", "", False),
+    ("money", "Le repas coûte 4,90 [1].", "", True),  # written as an amount, the currency left out
+    ("money", "Le supplément est versé pour un enfant jusqu'à 20 ans [2].", "", False),
+    ("count", "Quinze jours flottants par an [1].", "", True),
+    ("count", "Au moins un menu végétarien par semaine [2].", "", True),
+    ("count", "58 agents étaient autorisés à télétravailler [1].", "", True),
+    ("count", "Le télétravail est organisé par la délibération n° 2024-058 [1].", "", False),
+    ("count", "Des accidents ont été déclarés en 2025, selon l'article 12 [3].", "", False),
+    ("date", "Le lot a été attribué le 30 septembre 2025 [1].", "À quelle date le lot a-t-il été attribué ?", True),
+    ("date", "Au plus tard le jeudi de la semaine précédente [1].", "Jusqu'à quand peut-on annuler ?", True),
+    ("date", "Dans les 15 jours suivant la fin des travaux [1].", "Jusqu'à quand peut-on réclamer ?", True),
+    # "À quelle date" wants a date, not a delay; the vaguer "quand" accepts a period.
+    ("date", "Les opérations préalables ont lieu dans un délai de vingt jours à compter de l'avis, article 41 [1].",
+     "À quelle date la réception a-t-elle été prononcée ?", False),
+    ("date", "La réception a lieu dans les conditions de l'article 41 du CCAG [1].",
+     "Jusqu'à quand la réception peut-elle être prononcée ?", False),
+])
+def test_gives(kind, answer, question, expected):
+    assert gives(kind, answer, question) is expected
+
+
+def test_missing_kinds_lists_every_kind_not_given():
+    q = "C'est combien la prime de fin d'année, et elle est versée quand ?"
+    m = missing_kinds(q, "La prime est versée en novembre [1].")
+    assert m is not None and m.kinds == ("money",) and m.asked == ("money", "date")
+    assert "montant" in m.fr and "amount" in m.en
+    both = missing_kinds(q, "La prime récompense l'assiduité [1].")
+    assert both is not None and both.kinds == ("money", "date")
+    assert missing_kinds(q, "Elle est de 300 € et versée en novembre [1].") is None
+
+
+def test_questions_that_ask_nothing_checkable_are_left_alone():
+    assert missing_kinds("Quelles sont les démarches pour disperser des cendres ?", "Il faut une autorisation.") is None
