@@ -100,8 +100,10 @@ def split_sentences(text: str) -> list[str]:
 
 
 def _is_heading_line(line: str) -> bool:
+    if len(line) > 90:
+        return False
     letters = [c for c in line if c.isalpha()]
-    if len(letters) < 4 or len(line) > 90:
+    if len(letters) < 4:
         return False
     if len(letters) < 0.5 * len(line.replace(" ", "")):
         return False  # a reference number such as "000-2176-DEL2025041-DE" is not a heading

@@ -1,11 +1,12 @@
 """PDF reader: text per page, page labels, lazy page by page.
 
-pypdf opens the file (encryption, metadata, page labels: the errors users see come from there); the
-text of each page comes from PDFium (pypdfium2), about five times faster than pypdf's ``extract_text``
-and what makes lexical ingestion run at its speed. PDFium gives a page's text with line breaks; cells of
+PDFium (pypdfium2) opens the file (page count, title, page labels) and gives the text of each page, about
+five times faster than pypdf's ``extract_text``: it is what makes lexical ingestion run at its speed. A
+file PDFium cannot open goes to pypdf, which reads it or says why it cannot (encrypted, corrupt, empty:
+the reasons users see). PDFium gives a page's text with line breaks; cells of
 a table row, which PDFium joins into one line, are put on lines of their own (as pypdf gives them) from
 the gaps between the page's text segments, so that the chunker can give each figure its column header
-back. A page that PDFium cannot read, or a file it cannot open, is read by pypdf instead.
+back. A page that PDFium cannot read is read by pypdf instead.
 
 Pages without a text layer, or with a poor one, are read by OCR when an :class:`~indexer.ocr.DocumentOcr`
 is given (see :mod:`indexer.ocr`); otherwise, or when OCR reads nothing, an empty page is flagged
@@ -27,6 +28,77 @@ if TYPE_CHECKING:
 
 def read_pdf(path: Path, *, min_chars: int = 25, max_pages: int = 3000,
              ocr: DocumentOcr | None = None) -> Document:
+    head = _pdfium_head(path, max_pages)
+    reader = None
+    if head is not None:
+        count, title, labels = head
+    else:  # PDFium cannot open it: pypdf tells why (encrypted, corrupt, empty), or reads it
+        reader, count, title, labels = _pypdf_open(path)
+
+    doc = Document(format="pdf", title=title, page_count=count, pages=iter(()), unit="page")
+    if count > max_pages:
+        doc.warnings.append(("too_many_pages", {"limit": max_pages, "pages": count}))
+
+    def pages() -> Iterator[Page]:
+        nonlocal reader
+        fast = _PdfiumText.open(path, count)  # opened with the first page read, closed with the last
+        try:
+            for i in range(min(count, max_pages)):
+                label = labels[i] if i < len(labels) else str(i + 1)
+                text = fast.text(i) if fast is not None else None
+                if text is None:
+                    if reader is None:
+                        reader = _pypdf_quiet(path)
+                    try:
+                        text = (reader.pages[i].extract_text() or "") if reader is not None else ""
+                    except Exception:  # noqa: BLE001 - one broken page must not lose the others
+                        text = ""
+                text = text.replace("\x00", "")
+                state = "empty" if len(text.strip()) < min_chars else "ok"
+                if ocr is not None:
+                    state = verdict(text, min_chars, ocr.settings.min_quality)
+                    if state != "ok":
+                        result = ocr.page(i, text if state == "poor" else "")
+                        if result is not None:
+                            blocks = [Block(line) for line in result.lines]
+                            yield Page(number=i + 1, label=label, blocks=blocks, ocr=result)
+                            continue
+                blocks = [Block(line) for line in text.splitlines() if line.strip()]
+                yield Page(number=i + 1, label=label, blocks=blocks, needs_ocr=state == "empty")
+        finally:
+            if fast is not None:
+                fast.close()
+            if ocr is not None:
+                ocr.close()  # the PDF it rendered pages from
+
+    doc.pages = pages()
+    return doc
+
+
+def _pdfium_head(path: Path, max_pages: int) -> tuple[int, str, list[str]] | None:
+    """Page count, title and page labels through PDFium (a quarter of a one-page file's reading time in
+    pypdf); None when PDFium cannot open the file or finds no page (pypdf then decides why)."""
+    import pypdfium2 as pdfium
+
+    try:
+        with PDFIUM_LOCK:
+            pdf = pdfium.PdfDocument(str(path), password="")
+            try:
+                count = len(pdf)
+                try:
+                    title = str(pdf.get_metadata_dict().get("Title") or "").strip()
+                except Exception:  # noqa: BLE001 - broken metadata must not stop reading
+                    title = ""
+                labels = [pdf.get_page_label(i) or str(i + 1) for i in range(min(count, max_pages))]
+            finally:
+                pdf.close()
+    except Exception:  # noqa: BLE001 - pypdf opens it, or says why it cannot
+        return None
+    return (count, title, labels) if count else None
+
+
+def _pypdf_open(path: Path):
+    """pypdf's reader, page count, title and labels; :class:`ReadError` with the reason users see."""
     import pypdf
     from pypdf.errors import PdfReadError
 
@@ -62,42 +134,15 @@ def read_pdf(path: Path, *, min_chars: int = 25, max_pages: int = 3000,
         labels = list(reader.page_labels)
     except Exception:  # noqa: BLE001
         labels = []
+    return reader, count, title, labels
 
-    doc = Document(format="pdf", title=title, page_count=count, pages=iter(()), unit="page")
-    if count > max_pages:
-        doc.warnings.append(("too_many_pages", {"limit": max_pages, "pages": count}))
 
-    def pages() -> Iterator[Page]:
-        fast = _PdfiumText.open(path, count)  # opened with the first page read, closed with the last
-        try:
-            for i in range(min(count, max_pages)):
-                label = labels[i] if i < len(labels) else str(i + 1)
-                text = fast.text(i) if fast is not None else None
-                if text is None:
-                    try:
-                        text = reader.pages[i].extract_text() or ""
-                    except Exception:  # noqa: BLE001 - one broken page must not lose the others
-                        text = ""
-                text = text.replace("\x00", "")
-                state = "empty" if len(text.strip()) < min_chars else "ok"
-                if ocr is not None:
-                    state = verdict(text, min_chars, ocr.settings.min_quality)
-                    if state != "ok":
-                        result = ocr.page(i, text if state == "poor" else "")
-                        if result is not None:
-                            blocks = [Block(line) for line in result.lines]
-                            yield Page(number=i + 1, label=label, blocks=blocks, ocr=result)
-                            continue
-                blocks = [Block(line) for line in text.splitlines() if line.strip()]
-                yield Page(number=i + 1, label=label, blocks=blocks, needs_ocr=state == "empty")
-        finally:
-            if fast is not None:
-                fast.close()
-            if ocr is not None:
-                ocr.close()  # the PDF it rendered pages from
-
-    doc.pages = pages()
-    return doc
+def _pypdf_quiet(path: Path):
+    """pypdf's reader for the pages PDFium could not read, or None."""
+    try:
+        return _pypdf_open(path)[0]
+    except Exception:  # noqa: BLE001 - those pages are then empty (flagged for OCR)
+        return None
 
 
 # A gap between two text segments of one line at least this wide (in font sizes, and in points) separates

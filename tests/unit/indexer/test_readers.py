@@ -3,9 +3,17 @@ import pytest
 from indexer.readers import ReadError, find_dates, read
 
 
-def test_pdf_pages_text_and_labels(make):
+@pytest.mark.parametrize("opened_by", ["pdfium", "pypdf"])
+def test_pdf_pages_text_and_labels(make, monkeypatch, opened_by):
+    """PDFium opens the file (count, title, labels); pypdf, when PDFium cannot, gives the same."""
     path = make.pdf("deliberation.pdf", ["Sommaire", "Préambule", "Le tarif est de 3,45 euros.", "Fin"],
                     labels=["i", "ii"], title="Délibération 2024-037")
+    if opened_by == "pypdf":
+        import pypdfium2
+
+        def refuse(*args, **kwargs):
+            raise pypdfium2.PdfiumError("simulated")
+        monkeypatch.setattr(pypdfium2, "PdfDocument", refuse)
     doc = read(path)
     pages = list(doc.pages)
     assert doc.format == "pdf" and doc.page_count == 4 and doc.title == "Délibération 2024-037"
