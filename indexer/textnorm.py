@@ -94,14 +94,16 @@ def fts_query(text: str, synonyms: bool = True, drop: frozenset[str] = frozenset
 
 
 # Everyday words of agents mapped to the administrative wording of the documents (both ways).
-# Groups of equivalent expressions; an expression of several words is matched as a phrase.
+# Groups of equivalent expressions; an expression of several words is matched as a phrase. An acronym that is
+# also a common word (« CET » / « cet été », « PLU » / « il a plu ») is written in capitals here and matched
+# only when the question writes it in capitals.
 SYNONYM_GROUPS: list[tuple[str, ...]] = [
     ("cantine", "restauration scolaire"),
     ("mutuelle", "complémentaire santé", "protection sociale complémentaire"),
     ("prévoyance", "maintien de salaire"),
     ("ticket restaurant", "ticket resto", "titres-restaurant", "titre-restaurant"),
     ("rtt", "réduction du temps de travail", "artt"),
-    ("cet", "compte épargne-temps", "compte épargne temps"),
+    ("CET", "compte épargne-temps", "compte épargne temps"),
     ("arrêt maladie", "congé de maladie", "congé maladie"),
     ("dgs", "directeur général des services"),
     ("salle des fêtes", "salle polyvalente"),
@@ -114,7 +116,7 @@ SYNONYM_GROUPS: list[tuple[str, ...]] = [
     ("appel d'offres", "consultation"),
     ("subvention", "aide financière"),
     ("élu", "conseiller municipal"),
-    ("plu", "plan local d'urbanisme"),
+    ("PLU", "plan local d'urbanisme"),
     ("permis de construire", "autorisation d'urbanisme"),
     ("tarif", "prix"),
     ("mariage", "pacs"),
@@ -137,10 +139,19 @@ def _synonym_index() -> dict[str, list[str]]:
     return index
 
 
+@functools.lru_cache(maxsize=1)
+def _capital_only() -> dict[str, re.Pattern]:
+    """Stems of the acronyms that count only when written in capitals, with the pattern that finds them."""
+    return {_stem_phrase(g): re.compile(rf"\b{re.escape(g)}\b") for group in SYNONYM_GROUPS for g in group
+            if g.isupper()}
+
+
 def _synonyms_in(text: str) -> list[tuple[str, list[str]]]:
     """(stemmed expression, its stemmed synonyms) for each expression of SYNONYM_GROUPS found in ``text``."""
     stemmed = " " + _stem_phrase(text) + " "
-    return [(key, others) for key, others in _synonym_index().items() if f" {key} " in stemmed]
+    capital = _capital_only()
+    return [(key, others) for key, others in _synonym_index().items()
+            if f" {key} " in stemmed and (key not in capital or capital[key].search(text))]
 
 
 def covered_by_synonyms(text: str, passage_stems: str) -> set[str]:

@@ -33,3 +33,14 @@ def test_query_of_only_stopwords_is_none():
 
 def test_numbers_survive():
     assert "2024" in textnorm.index_terms("n° 2024-037").split()
+
+
+@pytest.mark.parametrize("question, expanded", [
+    ("Combien de jours puis-je mettre sur mon CET ?", True),
+    ("La médiathèque ferme quand cet été ?", False),  # « cet » the determiner, not the acronym
+    ("Quelle est la date de l'arbre de Noël cette année ?", False),  # « cette » stems to « cet »
+    ("Que dit le PLU sur les clôtures ?", True),
+    ("Il a plu sur le chantier, le délai est-il prolongé ?", False),
+])
+def test_acronyms_that_are_common_words_expand_only_in_capitals(question, expanded):
+    assert any(e.startswith(("compt epargn", "plan local")) for e in textnorm.expansions(question)) is expanded
