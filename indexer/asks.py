@@ -29,7 +29,10 @@ _ASKS_MONEY = re.compile(
     rf"|combien\s+(?!de\b|d')(?:[\w'-]+\s+){{0,4}}?{_MONEY_VERB}"  # combien coûte, combien la commune paie
     rf"|{_MONEY_VERB}\s+combien"  # payées combien, versée combien
     rf"|c'est\s+combien|[àa]\s+combien|jusqu'[àa]\s+combien)", _I)
-_ASKS_COUNT = re.compile(r"\b(?:combien\s+(?:de|d')|quel(?:le)?s?\s+(?:est\s+le\s+)?nombre\b)", _I)
+_ASKS_COUNT = re.compile(r"\b(?:combien\s+(?:de|d')(?!\s*temps\b)|quel(?:le)?s?\s+(?:est\s+le\s+)?nombre\b)", _I)
+_ASKS_DURATION = re.compile(
+    r"\b(?:combien\s+de\s+temps|(?:quel|sous\s+quel|dans\s+quel)\s+(?:est\s+le\s+)?d[ée]lai|quels\s+(?:sont\s+les\s+)?d[ée]lais"
+    r"|quelle\s+(?:est\s+la\s+)?dur[ée]e)\b", _I)
 _ASKS_DATE = re.compile(
     r"\b(?:quelle\s+date|quel\s+jour|quelle\s+ann[ée]e|en\s+quelle\s+ann[ée]e|quel\s+mois)\b", _I)
 # "quand" asks for a time when it follows a preposition (« jusqu'à quand »), ends the question (« versée quand ? »,
@@ -39,7 +42,7 @@ _ASKS_WHEN = re.compile(
     r"|quand(?!\s+(?:m[êe]me|bien)\b)(?:\s+(?!(?:je|j'|tu|il|elle|on|nous|vous|ils|elles|le|la|les|l'|un|une|mon|ma|mes)\b)[\w'-]+){0,3}\s*\?"
     r"|^\W*quand\b(?!\s+(?:m[êe]me|bien)\b)[^,?]*-(?:t-)?(?:il|elle|ils|elles|on)\b)", _I)
 
-KINDS = ("money", "count", "date")
+KINDS = ("money", "count", "duration", "date")
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -47,8 +50,10 @@ def asked_kinds(question: str) -> list[str]:
     out = []
     if _ASKS_MONEY.search(question):
         out.append("money")
-    if _ASKS_COUNT.search(question):  # « combien de temps » too: a duration is a number of days or months
+    if _ASKS_COUNT.search(question):
         out.append("count")
+    if _ASKS_DURATION.search(question):
+        out.append("duration")
     if _ASKS_DATE.search(question) or _ASKS_WHEN.search(question):
         out.append("date")
     return out
@@ -81,6 +86,15 @@ _PERIOD = re.compile(rf"\b\d+\s*{_UNIT}\b|\b(?:chaque|tous\s+les|toutes\s+les|pa
                      _I)
 
 
+_DURATION = re.compile(
+    rf"\b(?:\d+|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|quinze|vingt|trente|quarante|"
+    rf"cinquante|soixante|cent|quelques|plusieurs)(?:[\s-]\w+)?\s+(?:{_UNIT}|minutes?)\b"
+    rf"|\b(?:imm[ée]diat\w*|sans\s+d[ée]lai|aucun\s+d[ée]lai|le\s+jour\s+m[êe]me|sur-le-champ)\b", _I)
+# A deadline is an answer to « quel délai » too: « jusqu'au 31 mars », « au plus tard le 15 juin ».
+_DEADLINE = re.compile(rf"\b(?:jusqu'(?:au|[àa])|avant\s+l[ea]|au\s+plus\s+tard\s+l[ea]|d'ici\s+l[ea])\s+"
+                       rf"(?:\w+\s+)?(?:\d|1er|{_MONTH}|{_WEEKDAY})", _I)
+
+
 def _quantities(text: str) -> str:
     """The answer without citation markers and references (act, article and lot numbers)."""
     return _REFERENCE.sub(" ", _CITE.sub(" ", text))
@@ -95,6 +109,8 @@ def gives(kind: str, answer: str, question: str = "") -> bool:
         return bool(_MONEY.search(text))
     if kind == "count":
         return bool(re.search(r"\d", _YEAR.sub(" ", text)) or number_words(text) or _COUNT_WORDS.search(text))
+    if kind == "duration":
+        return bool(_DURATION.search(text) or _DEADLINE.search(text))
     if kind == "date":
         if _YEAR.search(text) or _DATE.search(text):
             return True
@@ -103,8 +119,8 @@ def gives(kind: str, answer: str, question: str = "") -> bool:
     raise ValueError(kind)
 
 
-_NAMES_FR = {"money": "de montant", "count": "de nombre", "date": "de date"}
-_NAMES_EN = {"money": "no amount", "count": "no number", "date": "no date"}
+_NAMES_FR = {"money": "de montant", "count": "de nombre", "duration": "de délai ni de durée", "date": "de date"}
+_NAMES_EN = {"money": "no amount", "count": "no number", "duration": "no delay or duration", "date": "no date"}
 
 
 @dataclass(frozen=True)

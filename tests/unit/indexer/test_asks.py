@@ -13,7 +13,10 @@ from indexer.asks import asked_kinds, gives, missing_kinds
     ("C'est combien la prime de fin d'année, et elle est versée quand ?", ["money", "date"]),
     ("Quel taux de taxe foncière la commune a-t-elle voté ?", ["money"]),
     ("Combien de jours de RTT a un agent des services techniques ?", ["count"]),
-    ("Combien de temps les offres restaient-elles valables ?", ["count"]),
+    ("Combien de temps les offres restaient-elles valables ?", ["duration"]),
+    ("Dans quel délai doit-il déclarer l'accident ?", ["duration"]),
+    ("Quel est le délai de paiement et le montant des pénalités ?", ["duration"]),  # « le montant »: no « quel »
+    ("Quelle est la durée annuelle de travail ?", ["duration"]),
     ("Quel est le nombre d'agents en télétravail ?", ["count"]),
     ("À quelle date la réception des travaux a-t-elle été prononcée ?", ["date"]),
     ("Jusqu'à quand la rue des Tanneurs est-elle fermée ?", ["date"]),
@@ -50,6 +53,12 @@ def test_asked_kinds(question, kinds):
     ("count", "58 agents étaient autorisés à télétravailler [1].", "", True),
     ("count", "Le télétravail est organisé par la délibération n° 2024-058 [1].", "", False),
     ("count", "Des accidents ont été déclarés en 2025, selon l'article 12 [3].", "", False),
+    ("duration", "Il le déclare dans les 48 heures [1].", "", True),
+    ("duration", "Réponse écrite dans un délai d'un mois [2].", "", True),
+    ("duration", "Prévenir immédiatement son responsable [1].", "", True),
+    ("duration", "Les inscriptions sont ouvertes jusqu'au 31 mars [1].", "", True),  # a deadline
+    ("duration", "Le délai de paiement est le 1er mai 2024 [1].", "", False),  # a date is not a delay
+    ("duration", "Le paiement suit la réception de la facture, article 11 [1].", "", False),
     ("date", "Le lot a été attribué le 30 septembre 2025 [1].", "À quelle date le lot a-t-il été attribué ?", True),
     ("date", "Au plus tard le jeudi de la semaine précédente [1].", "Jusqu'à quand peut-on annuler ?", True),
     ("date", "Dans les 15 jours suivant la fin des travaux [1].", "Jusqu'à quand peut-on réclamer ?", True),
