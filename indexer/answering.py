@@ -262,9 +262,12 @@ class AnswerService:
         is given with the next passage of its page: the list or the table it announces, where the answer
         often is (« 1 enfant : 2,29 € »), was cut into that passage by the chunker."""
         out = []
+        shown = {h.chunk_id for h in hits}
         for hit in hits:
             nxt = self.store.catalog.following(hit.chunk_id) if hit.text.rstrip().endswith(":") else None
-            out.append(dataclasses.replace(hit, text=f"{hit.text} {nxt['text']}", continued=True) if nxt else hit)
+            if nxt is not None and nxt["id"] not in shown:  # not twice when the list is a passage of its own
+                hit = dataclasses.replace(hit, text=f"{hit.text} {nxt['text']}", continued=True)
+            out.append(hit)
         return out
 
     def _masked(self, hit: Hit) -> Hit:

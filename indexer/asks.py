@@ -22,31 +22,40 @@ _I = re.IGNORECASE
 # --- what the question asks -------------------------------------------------------------------------------------
 
 _MONEY_NOUN = r"(?:montant|somme|prix|tarif|co[uû]t|loyer|taux)"
-_MONEY_VERB = (r"(?:co[uû]t\w*|pai\w*|pay\w*|vers\w*|touch\w*|rembours\w*|vaut|valent|re[çc]\w*|per[çc]\w*|gagn\w*|"
-               r"factur\w*|rapport\w*|d[ée]pens\w*|budg[ée]t\w*)")
+_MONEY_VERB = (r"(?:co[uû]t\w*|pai\w*|pay\w*|vers\w*|touch\w*|rembours\w*|vaut|valent|re[çc]oi\w*|re[çc]u\w*|"
+               r"per[çc]\w*|gagn\w*|factur\w*|rapport\w*|d[ée]pens\w*|budg[ée]t\w*)")
+_NOT_COUNTED = r"(?!\s+(?:de\b|d'))"  # « à combien de jours », « reçoivent combien de jours »: a number, not money
 _ASKS_MONEY = re.compile(
     rf"\b(?:quel(?:le)?s?\s+(?:est\s+|sont\s+|était\s+)?(?:le\s+|la\s+|les\s+)?{_MONEY_NOUN}s?\b"  # quel prix
-    rf"|combien\s+(?!de\b|d')(?:[\w'-]+\s+){{0,4}}?{_MONEY_VERB}"  # combien coûte, combien la commune paie
-    rf"|{_MONEY_VERB}\s+combien"  # payées combien, versée combien
-    rf"|c'est\s+combien|[àa]\s+combien|jusqu'[àa]\s+combien)", _I)
-_ASKS_COUNT = re.compile(r"\b(?:combien\s+(?:de|d')(?!\s*temps\b)|quel(?:le)?s?\s+(?:est\s+le\s+)?nombre\b)", _I)
+    # combien coûte, combien la commune paie-t-elle (not « combien sont-ils », « combien y a-t-il d'agents »)
+    rf"|combien\s+(?!de\b|d'|sont\b|y\s+a\b|[ée]taient\b)(?:(?!de\b|d')[\w'-]+\s+){{0,4}}?{_MONEY_VERB}"
+    rf"|{_MONEY_VERB}\s+combien{_NOT_COUNTED}"  # payées combien, versée combien
+    rf"|(?:c'est|[àa]|jusqu'[àa])\s+combien{_NOT_COUNTED})", _I)
+_ASKS_COUNT = re.compile(r"\b(?:combien\s+(?:y\s+a-t-il\s+)?(?:de|d')(?!\s*temps\b)"
+                         r"|combien\s+(?:sont|[ée]taient)-(?:ils|elles)|quel(?:le)?s?\s+(?:est\s+le\s+)?nombre\b)", _I)
 _ASKS_DURATION = re.compile(
-    r"\b(?:combien\s+de\s+temps|(?:quel|sous\s+quel|dans\s+quel)\s+(?:est\s+le\s+)?d[ée]lai|quels\s+(?:sont\s+les\s+)?d[ée]lais"
-    r"|quelle\s+(?:est\s+la\s+)?dur[ée]e)\b", _I)
+    r"\b(?:combien\s+de\s+temps|(?:quel|sous\s+quel|dans\s+quel)\s+(?:est\s+le\s+)?d[ée]lai"
+    r"|quels\s+(?:sont\s+les\s+)?d[ée]lais|quelle\s+(?:est\s+la\s+)?dur[ée]e)\b", _I)
 _ASKS_DATE = re.compile(
     r"\b(?:quelle\s+date|quel\s+jour|quelle\s+ann[ée]e|en\s+quelle\s+ann[ée]e|quel\s+mois)\b", _I)
+# Words that open a clause after a conjunction « quand » (« quand on reçoit la médaille », « quand c'est cassé »).
+_SUBJECT = (r"(?:je|j'|tu|il|elle|on|nous|vous|ils|elles|ça|cela|ce|cet|cette|ces|c'|le|la|les|l'|un|une|des|du|au|"
+            r"aux|mon|ma|mes|ton|ta|tes|son|sa|ses|notre|votre|nos|vos|leur|leurs)\b")
 # "quand" asks for a time when it follows a preposition (« jusqu'à quand »), ends the question (« versée quand ? »,
 # « ferme quand cet été ? »), or opens a question with an inverted subject (« Quand le marché a-t-il été notifié ? »).
 _ASKS_WHEN = re.compile(
     r"\b(?:(?:jusqu'[àa]|depuis|[àa]\s+partir\s+de|d'ici|pour)\s+quand\b"
-    r"|quand(?!\s+(?:m[êe]me|bien)\b)(?:\s+(?!(?:je|j'|tu|il|elle|on|nous|vous|ils|elles|le|la|les|l'|un|une|mon|ma|mes)\b)[\w'-]+){0,3}\s*\?"
-    r"|^\W*quand\b(?!\s+(?:m[êe]me|bien)\b)[^,?]*-(?:t-)?(?:il|elle|ils|elles|on)\b)", _I)
+    r"|quand(?!\s+(?:m[êe]me|bien|n[ée]cessaire)\b)(?:\s+(?!" + _SUBJECT + r")[\w'-]+){0,3}\s*\?"
+    r"|quand\s+(?:ce|cet|cette|ces)\s+[\w'-]+\s*\?"  # « ferme quand cet été ? »: no room for a verb
+    r"|^\W*quand\b(?!\s+(?:m[êe]me|bien)\b)(?:(?!\b(?:est|sont|a|ont|était|étaient|va|vont|fait|font|doit|doivent|"
+    r"peut|peuvent)\b)[^,?])*?\b\w+-(?:t-)?(?:il|elle|ils|elles|on)\b)", _I)
 
 KINDS = ("money", "count", "duration", "date")
 
 
 def asked_kinds(question: str) -> list[str]:
-    """The kinds of information the question explicitly asks for, among ``money``, ``count`` and ``date``."""
+    """The kinds of information the question explicitly asks for, among :data:`KINDS`."""
+    question = question.replace("’", "'")
     out = []
     if _ASKS_MONEY.search(question):
         out.append("money")
@@ -62,21 +71,24 @@ def asked_kinds(question: str) -> list[str]:
 # --- what the answer gives --------------------------------------------------------------------------------------
 
 _CITE = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
+_YES_NO = re.compile(r"\W*(?:oui|non)\b", _I)
 # References that hold digits without stating any quantity: act and article numbers, legal codes' articles.
 _REFERENCE = re.compile(
     r"\b(?:n[°o]|num[ée]ro|article|art\.|arr[êe]t[ée]|d[ée]lib[ée]ration|lot|annexe|chapitre|titre)\s*[A-Z]?[\d.\-/]+\w*"
     r"|\b[LRD]\.?\s?\d+(?:-\d+)+\b|\b\d{4}-[A-Z]*-?\d+\b", _I)
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b(?!\s+[a-zà-ÿ]{3,})")  # « en 2025 », not « 2010 habitants »
 _ZERO = re.compile(r"\b(?:aucun\w*|gratuit\w*|nul(?:le)?s?|z[ée]ro|sans\s+(?:frais|co[uû]t|contrepartie)|"
                    r"pas\s+(?:de|d')|ne\s+\w+\s+pas|n'\w+\s+pas|ni\b)", _I)
 # An amount: a currency, a rate or a share, or a figure written as amounts are (« 4,90 », « 12 500 »).
-_MONEY = re.compile(r"€|\beuros?\b|\bEUR\b|%|\bpour\s*cent\b|\d\s*/\s*\d|\bdemi-traitement\b|\bSMIC\b"
+_MONEY = re.compile(r"€|\beuros?\b|\bEUR\b|%|\bpour\s*cent\b|\d\s*/\s*\d|\b(?:demi|plein)[\s-]traitement\b|\bSMIC\b"
+                    r"|\bint[ée]gralit[ée]\s+d[eu]\s+(?:son\s+|leur\s+)?(?:traitement|salaire)\b"
                     r"|\b\d+,\d\d\b|\b\d{1,3}(?:[ \u00a0\u202f.]\d{3})+\b", _I)
 _COUNT_WORDS = re.compile(r"\b(?:un|une)\s+seule?\b|\bau\s+(?:moins|plus)\s+(?:un|une)\b|\bdemi\w*|\bmoiti[ée]\b|"
                           r"\bdouble\b|\btiers\b|\bquart\b|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf)\b", _I)
 _MONTH = (r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre")
 _WEEKDAY = r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
-_DATE = re.compile(rf"\b(?:{_MONTH}|{_WEEKDAY}|1er|aujourd'hui|demain|hier)\b|\b\d{{1,2}}[/.]\d{{1,2}}\b", _I)
+_DATE = re.compile(rf"\b(?:{_MONTH}|{_WEEKDAY}|1er|aujourd'hui|demain|hier)\b|\b\d{{1,2}}[/.]\d{{1,2}}\b"
+                   rf"|\b(?:premier|dernier|\d+e)\s+jour\b", _I)
 _UNIT = r"(?:jours?|semaines?|mois|ans?|ann[ée]es?|heures?|h|trimestres?|semestres?)"
 # A vaguer "when" (« quand », « jusqu'à quand ») is also answered by a period: « dans les 15 jours », « au plus tard
 # le dernier jour du mois », « chaque trimestre », « avant la séance ».
@@ -100,15 +112,29 @@ def _quantities(text: str) -> str:
     return _REFERENCE.sub(" ", _CITE.sub(" ", text))
 
 
+_COUNTED = re.compile(r"\bcombien\s+(?:de\s+|d')(\w+)", _I)
+
+
+def _one_of(question: str, text: str) -> bool:
+    """« Une fois » to « combien de fois ? », « un jour » to « combien de jours ? »."""
+    m = _COUNTED.search(question)
+    if not m:
+        return False
+    counted = m.group(1).lower().rstrip("sx")
+    return any(w.lower().rstrip("sx") == counted for w in re.findall(r"\b(?:un|une)\s+(\w+)", text, _I))
+
+
 def gives(kind: str, answer: str, question: str = "") -> bool:
     """Whether ``answer`` gives a ``kind`` of information (an answer that says there is none counts)."""
-    text = _quantities(answer)
-    if _ZERO.search(text):
-        return True
+    text = _quantities(answer.replace("’", "'"))
+    question = question.replace("’", "'")
+    if _ZERO.search(text) or _YES_NO.match(text):
+        return True  # none, free, or a yes/no answer (the question was a closed one after all)
     if kind == "money":
         return bool(_MONEY.search(text))
     if kind == "count":
-        return bool(re.search(r"\d", _YEAR.sub(" ", text)) or number_words(text) or _COUNT_WORDS.search(text))
+        return bool(re.search(r"\d", _YEAR.sub(" ", text)) or number_words(text) or _COUNT_WORDS.search(text)
+                    or _one_of(question, text))
     if kind == "duration":
         return bool(_DURATION.search(text) or _DEADLINE.search(text))
     if kind == "date":

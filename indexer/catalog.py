@@ -146,10 +146,12 @@ class Catalog:
         return self.conn.execute("SELECT * FROM chunks WHERE doc_id = ? ORDER BY ord", (doc_id,)).fetchall()
 
     def following(self, chunk_id: str) -> sqlite3.Row | None:
-        """The passage after ``chunk_id`` in its document when it is on the same page (None at a page's end)."""
+        """The passage after ``chunk_id`` in its document when both lie on one and the same page (a citation
+        names one page), else None."""
         return self.conn.execute(
             "SELECT n.* FROM chunks c JOIN chunks n ON n.doc_id = c.doc_id AND n.ord = c.ord + 1 "
-            "AND n.page_start = c.page_end WHERE c.id = ?", (chunk_id,)).fetchone()
+            "AND n.page_start = c.page_start AND n.page_end = c.page_start AND c.page_end = c.page_start "
+            "WHERE c.id = ?", (chunk_id,)).fetchone()
 
     def chunk_rows(self, ids: list[str]) -> dict[str, sqlite3.Row]:
         if not ids:

@@ -283,7 +283,8 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
     missing = [t for t in shared if t not in present]
     if not missing:
         return None
-    unknown = [t for t in missing if df.get(t, 0) == 0]  # a thing the question names that no passage mentions
+    # A thing the question names that no passage mentions, unless a passage has a word one letter away (a typo).
+    unknown = [t for t in missing if df.get(t, 0) == 0 and not any(_one_edit(t, w) for w in present)]
     weight = {t: idf(df, n_docs, t) for t in shared}
     if not unknown and sum(weight[t] for t in missing) < min_share * sum(weight.values()):
         return None
@@ -291,7 +292,8 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
     # Strong: a thing the archive never mentions ("le club de rugby"), several missing words, or the one missing is
     # the question's rarest word ("piscine"), not a predicate the answer repeats ("il coûte 4,90 €" from a passage
     # that says "tarif").
-    rarest = len(missing) == 1 and df.get(missing[0], 0) == min(df.get(t, 0) for t in distinctive)  # ties: any
+    known = [df[t] for t in distinctive if df.get(t, 0) > 0]
+    rarest = len(missing) == 1 and bool(known) and df.get(missing[0], 0) == min(known)  # ties: any of the rarest
     return GroundingWarning(
         "unsupported_subject",
         f"La réponse parle de « {words} », que les passages cités ne mentionnent pas : elle répond peut-être à "
@@ -301,17 +303,34 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
 
 
 _DETERMINED = re.compile(
-    r"(?<!\w)(?:(?:le|la|les|un|une|des|du|de|au|aux|à|en|pour|sur|par|avec|ce|cet|cette|ces|mon|ma|mes|ton|ta|"
-    r"tes|son|sa|ses|notre|votre|nos|vos|leur|leurs)\s+|[ld]['’])([^\W\d_][\w-]{3,})", re.IGNORECASE)
+    r"(?<!\w)(?:(le|la|les|un|une|des|du|au|aux|ce|cet|cette|ces|mon|ma|mes|ton|ta|tes|son|sa|ses|notre|votre|nos|"
+    r"vos|leur|leurs|[ld]['’])|(de|à|en|pour|sur|par|avec|sans|d['’]))\s*([^\W\d_][\w-]{3,})", re.IGNORECASE)
+_VERB_FORM = re.compile(r"(?:er|ir|re|ant|é|ée|és|ées)$", re.IGNORECASE)
 
 
 def determined_words(question: str) -> set[str]:
     """Index terms of the question's words that follow an article or a preposition: the things it is about
-    ("le club de rugby", "à la piscine"), not the verbs of everyday speech ("combien je touche")."""
+    ("le club de rugby", "à la piscine"), not the verbs of everyday speech ("combien je touche", "pour
+    toucher la prime": a verb form after a preposition is left out)."""
     out: set[str] = set()
     for m in _DETERMINED.finditer(question):
-        out.update(textnorm.index_terms(m.group(1)).split())
+        article, preposition, word = m.groups()
+        if preposition and not article and _VERB_FORM.search(word):
+            continue
+        out.update(textnorm.index_terms(word).split())
     return out
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """``a`` and ``b`` (stems of five letters or more) differ by one letter inserted, removed or replaced."""
+    if min(len(a), len(b)) < 5 or abs(len(a) - len(b)) > 1 or a == b:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
 
 
 def _surface(question: str, term: str) -> str:

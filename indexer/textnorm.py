@@ -130,12 +130,15 @@ def _stem_phrase(text: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _synonym_index() -> dict[str, list[str]]:
+    """Each stemmed expression with the expressions it expands to; never to a capitals-only acronym, whose
+    lower-case index term is also the common word (« compte épargne-temps » must not search « cet agent »)."""
+    capital = _capital_only()
     index: dict[str, list[str]] = {}
     for group in SYNONYM_GROUPS:
         stems = list(dict.fromkeys(_stem_phrase(g) for g in group))
         for s in stems:
             index.setdefault(s, [])
-            index[s] += [o for o in stems if o != s and o not in index[s]]
+            index[s] += [o for o in stems if o != s and o not in index[s] and o not in capital]
     return index
 
 

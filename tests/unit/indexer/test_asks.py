@@ -29,6 +29,14 @@ from indexer.asks import asked_kinds, gives, missing_kinds
     ("Les repas réservés sont-ils quand même facturés ?", []),
     ("Ai-je droit à des jours en plus, quand j'ai un besoin ponctuel ?", []),
     ("Comment une entreprise devait-elle déposer son offre ?", []),
+    ("J'ai droit à combien de jours de congés ?", ["count"]),  # « à combien de »: a number, not money
+    ("Les agents reçoivent combien de jours de RTT ?", ["count"]),
+    ("Combien y a-t-il d'agents recrutés en 2024 ?", ["count"]),  # « recrutés » is no money verb
+    ("Combien sont-ils à toucher la prime ?", ["count"]),
+    ("Que se passe-t-il quand ce délai expire ?", []),
+    ("Qui paie quand c'est cassé ?", []),
+    ("Quand un agent est malade doit-il prévenir son chef ?", []),
+    ("Jusqu’à quand la rue est-elle fermée ?", ["date"]),  # typographic apostrophe
     ("Qui a remporté le lot 2 ?", []),
     ("Les frais de dossier sont-ils compris dans le prix ?", []),  # yes or no: a figure is not required
     ("Qui a remporté le lot 2, pour quel montant, et comment ?", ["money"]),
@@ -48,6 +56,12 @@ def test_asked_kinds(question, kinds):
     ("money", "Le prix est fixé par la délibération n° 2024-037 [1].", "", False),
     ("money", "Le repas coûte 4,90 [1].", "", True),  # written as an amount, the currency left out
     ("money", "Le supplément est versé pour un enfant jusqu'à 20 ans [2].", "", False),
+    ("money", "Il perçoit son plein traitement pendant trois mois [1].", "", True),
+    ("money", "Non, cette indemnité n'existe pas à Valmoreau [1].", "", True),  # a yes/no answer
+    ("count", "Une fois [1].", "Combien de fois peut-on renouveler un CDD ?", True),
+    ("count", "Un jour par mois [1].", "Combien de jours de télétravail ?", True),
+    ("count", "La commune compte 2010 habitants [1].", "", True),  # a number, not a year
+    ("date", "Le dernier jour ouvré du mois [1].", "Quel jour sont versés les salaires ?", True),
     ("count", "Quinze jours flottants par an [1].", "", True),
     ("count", "Au moins un menu végétarien par semaine [2].", "", True),
     ("count", "58 agents étaient autorisés à télétravailler [1].", "", True),

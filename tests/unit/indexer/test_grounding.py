@@ -176,9 +176,26 @@ def test_unsupported_subject_strength(question, answer, cited, strong):
     ("Combien le club de rugby de Valmoreau a-t-il reçu ?", {"club", "rugby", "valmoreau"}),
     ("Quel est le prix d'une entrée à la piscine ?", {"prix", "entre", "piscin"}),
     ("Combien je touche par jour ?", {"jour"}),  # the verb of everyday speech is not a thing named
+    ("Que faut-il pour toucher la prime ?", {"prim"}),  # nor a verb form after a preposition
 ])
 def test_determined_words_are_the_things_a_question_names(question, words):
     assert grounding.determined_words(question) == words
+
+
+def test_unknown_word_one_letter_from_a_cited_word_is_a_typo_not_a_subject():
+    question, cited = "Combien coûte la cantinne le mercredi ?", ["La cantine coûte 3,10 € le mercredi."]
+    df = {"cantin": 3, "mercred": 20, "cout": 30}
+    warning = grounding.unsupported_subject(question, "La cantinne coûte 3,10 € le mercredi [1].", cited, df, 2164)
+    assert warning is None
+
+
+def test_unknown_word_does_not_lower_the_rarest_known_word():
+    """The rarest-word rule compares known words: a colloquial word the index lacks must not weaken it."""
+    cited = ["Salle polyvalente : 240 € le week-end pour les résidents."]
+    df = {"prix": 105, "entre": 40, "piscin": 2}
+    for question in ("Combien coûte l'entrée de la piscine ?", "Combien coûte l'entrée de la piscine pour les gamins ?"):
+        warning = grounding.unsupported_subject(question, "L'entrée de la piscine coûte 240 € [1].", cited, df, 2164)
+        assert warning is not None and warning.strong, question
 
 
 def test_unsupported_subject_needs_citations():

@@ -44,3 +44,9 @@ def test_numbers_survive():
 ])
 def test_acronyms_that_are_common_words_expand_only_in_capitals(question, expanded):
     assert any(e.startswith(("compt epargn", "plan local")) for e in textnorm.expansions(question)) is expanded
+
+
+def test_no_expansion_to_an_acronym_that_is_a_common_word():
+    assert textnorm.expansions("Combien de jours sur mon compte épargne-temps ?") == []
+    assert textnorm.covered_by_synonyms("mon compte épargne-temps", "cet agent") == set()
+    assert textnorm.covered_by_synonyms("mon CET", textnorm.index_terms("compte épargne-temps")) == {"cet"}
