@@ -293,13 +293,16 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
     # the question's rarest word ("piscine"), not a predicate the answer repeats ("il coûte 4,90 €" from a passage
     # that says "tarif").
     known = [df[t] for t in distinctive if df.get(t, 0) > 0]
-    rarest = len(missing) == 1 and bool(known) and df.get(missing[0], 0) == min(known)  # ties: any of the rarest
+    # Verbs the answer repeats from the question (« si je me fais payer… ») are predicates, not subjects: they
+    # weigh in the share above, not in the strength below.
+    nouns = [t for t in missing if t not in verb_words(question)]
+    rarest = len(nouns) == 1 and bool(known) and df.get(nouns[0], 0) == min(known)  # ties: any of the rarest
     return GroundingWarning(
         "unsupported_subject",
         f"La réponse parle de « {words} », que les passages cités ne mentionnent pas : elle répond peut-être à "
         "une autre question. À vérifier.",
         f"The answer speaks of {words!r}, which the cited passages never mention: it may answer another "
-        "question. To be checked.", words, strong=bool(unknown) or len(missing) >= 2 or rarest)
+        "question. To be checked.", words, strong=bool(unknown) or len(nouns) >= 2 or rarest)
 
 
 _DETERMINED = re.compile(
@@ -318,6 +321,23 @@ def determined_words(question: str) -> set[str]:
         if preposition and not article and _VERB_FORM.search(word):
             continue
         out.update(textnorm.index_terms(word).split())
+    return out
+
+
+_CLITIC = r"(?:(?:je|tu|il|elle|on|nous|vous|ils|elles|me|te|se|ne|lui)\s+|[jmtsn]')"
+_AFTER_CLITIC = re.compile(rf"(?<!\w){_CLITIC}(?=([^\W\d_][\w-]+))", re.IGNORECASE)
+_INFINITIVE = re.compile(r"(?<!\w)(?!(?:le|la|les|un|une|des|du|au|aux|l|d)['’\s])\w+\s+([^\W\d_]+(?:er|ir))\b",
+                         re.IGNORECASE)
+
+
+def verb_words(question: str) -> set[str]:
+    """Index terms of the question's verbs, as far as word order tells: a word after a subject or object
+    pronoun (« je touche », « me fais »), and an infinitive after another verb (« fais payer »)."""
+    out: set[str] = set()
+    for m in _AFTER_CLITIC.finditer(question.replace("’", "'")):
+        out.update(textnorm.index_terms(m.group(1)).split())
+    for m in _INFINITIVE.finditer(question):
+        out.update(textnorm.index_terms(m.group(1)).split())
     return out
 
 

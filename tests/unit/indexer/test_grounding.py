@@ -182,6 +182,27 @@ def test_determined_words_are_the_things_a_question_names(question, words):
     assert grounding.determined_words(question) == words
 
 
+@pytest.mark.parametrize("question, verbs", [
+    ("Si je me fais payer des jours de CET, combien je touche ?", {"fais", "pai", "touch"}),
+    ("Combien le club a-t-il reçu de subvention en 2025 ?", {"recu"}),
+    ("Quel est le prix d'une entrée à la piscine d'été ?", set()),  # « en » inside « entrée » is no pronoun
+    ("Combien de jours en catégorie B ?", set()),  # « en » the preposition
+])
+def test_verb_words_follow_a_pronoun_or_another_verb(question, verbs):
+    assert grounding.verb_words(question) - {"me"} == verbs
+
+
+def test_verbs_repeated_from_the_question_do_not_make_the_off_subject_flag_strong():
+    """« Si je me fais payer des jours, je touche 90 € [1] » cited to « indemnisation … 90 € par jour »: the
+    figure and the subject are the passage's, only the question's verbs are missing: a warning, not set aside."""
+    question = "Si je me fais payer des jours de CET, combien je touche par jour en catégorie B ?"
+    answer = "Si je me fais payer des jours, je touche 90 € par jour en catégorie B [1]."
+    cited = ["Indemnisation des jours épargnés : 90 € par jour en catégorie B."]
+    df = {"fais": 5, "pai": 40, "jour": 300, "categor": 30}
+    warning = grounding.unsupported_subject(question, answer, cited, df, 2164, min_share=0.3)
+    assert warning is not None and not warning.strong and {"fais", "payer"} <= set(warning.detail.split(", "))
+
+
 def test_unknown_word_one_letter_from_a_cited_word_is_a_typo_not_a_subject():
     question, cited = "Combien coûte la cantinne le mercredi ?", ["La cantine coûte 3,10 € le mercredi."]
     df = {"cantin": 3, "mercred": 20, "cout": 30}
@@ -193,7 +214,8 @@ def test_unknown_word_does_not_lower_the_rarest_known_word():
     """The rarest-word rule compares known words: a colloquial word the index lacks must not weaken it."""
     cited = ["Salle polyvalente : 240 € le week-end pour les résidents."]
     df = {"prix": 105, "entre": 40, "piscin": 2}
-    for question in ("Combien coûte l'entrée de la piscine ?", "Combien coûte l'entrée de la piscine pour les gamins ?"):
+    for question in ("Combien coûte l'entrée de la piscine ?",
+                     "Combien coûte l'entrée de la piscine pour les gamins ?"):
         warning = grounding.unsupported_subject(question, "L'entrée de la piscine coûte 240 € [1].", cited, df, 2164)
         assert warning is not None and warning.strong, question
 
