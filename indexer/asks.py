@@ -2,9 +2,9 @@
 
 A small model that finds no passage on the question's subject rarely says so: asked "how much is the year-end
 bonus, and when is it paid?", it answers "it is paid monthly, on the last working day [4]" from a passage on
-another allowance. The answer names no amount at all. Questions that ask for an amount, a number or a date are
-recognised from their wording (« combien », « quel montant », « à quelle date », « jusqu'à quand »…), and an
-answer that gives none of what was asked is not an answer (measured in docs/BENCHMARKS.md).
+another allowance. The answer names no amount at all. Questions that ask for an amount, a number, a delay or a
+date are recognised from their wording (« combien », « quel montant », « quel délai », « à quelle date », « jusqu'à
+quand »…), and an answer that does not give what was asked is not an answer (measured in docs/BENCHMARKS.md).
 
 Only explicit wordings count; anything else ("quand" opening a clause: « Quand le DGS est absent, qui
 signe ? ») asks for nothing checkable, and the answer is left alone.
@@ -76,7 +76,8 @@ _YES_NO = re.compile(r"\W*(?:oui|non)\b", _I)
 _REFERENCE = re.compile(
     r"\b(?:n[°o]|num[ée]ro|article|art\.|arr[êe]t[ée]|d[ée]lib[ée]ration|lot|annexe|chapitre|titre)\s*[A-Z]?[\d.\-/]+\w*"
     r"|\b[LRD]\.?\s?\d+(?:-\d+)+\b|\b\d{4}-[A-Z]*-?\d+\b", _I)
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b(?!\s+[a-zà-ÿ]{3,})")  # « en 2025 », not « 2010 habitants »
+_ANY_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b(?!\s+[a-zà-ÿ]{3,})")  # not a count: « en 2025 », not « 2010 habitants »
 _ZERO = re.compile(r"\b(?:aucun\w*|gratuit\w*|nul(?:le)?s?|z[ée]ro|sans\s+(?:frais|co[uû]t|contrepartie)|"
                    r"pas\s+(?:de|d')|ne\s+\w+\s+pas|n'\w+\s+pas|ni\b)", _I)
 # An amount: a currency, a rate or a share, or a figure written as amounts are (« 4,90 », « 12 500 »).
@@ -138,7 +139,7 @@ def gives(kind: str, answer: str, question: str = "") -> bool:
     if kind == "duration":
         return bool(_DURATION.search(text) or _DEADLINE.search(text))
     if kind == "date":
-        if _YEAR.search(text) or _DATE.search(text):
+        if _ANY_YEAR.search(text) or _DATE.search(text):
             return True
         strict = _ASKS_DATE.search(question) and not _ASKS_WHEN.search(question)
         return not strict and bool(_PERIOD.search(text))

@@ -62,6 +62,7 @@ def test_asked_kinds(question, kinds):
     ("count", "Un jour par mois [1].", "Combien de jours de télétravail ?", True),
     ("count", "La commune compte 2010 habitants [1].", "", True),  # a number, not a year
     ("date", "Le dernier jour ouvré du mois [1].", "Quel jour sont versés les salaires ?", True),
+    ("date", "Elle a été adoptée en 2024 pour trois ans [1].", "En quelle année la charte fut-elle adoptée ?", True),
     ("count", "Quinze jours flottants par an [1].", "", True),
     ("count", "Au moins un menu végétarien par semaine [2].", "", True),
     ("count", "58 agents étaient autorisés à télétravailler [1].", "", True),
