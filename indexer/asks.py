@@ -15,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .grounding import number_words
+from .grounding import CITATION, number_words
+from .textnorm import MONTHS
 
 _I = re.IGNORECASE
 
@@ -70,7 +71,6 @@ def asked_kinds(question: str) -> list[str]:
 
 # --- what the answer gives --------------------------------------------------------------------------------------
 
-_CITE = re.compile(r"\[\d+(?:\s*[,;]\s*\d+)*\]")
 _YES_NO = re.compile(r"\W*(?:oui|non)\b", _I)
 # References that hold digits without stating any quantity: act and article numbers, legal codes' articles.
 _REFERENCE = re.compile(
@@ -86,9 +86,8 @@ _MONEY = re.compile(r"€|\beuros?\b|\bEUR\b|%|\bpour\s*cent\b|\d\s*/\s*\d|\b(?:
                     r"|\b\d+,\d\d\b|\b\d{1,3}(?:[ \u00a0\u202f.]\d{3})+\b", _I)
 _COUNT_WORDS = re.compile(r"\b(?:un|une)\s+seule?\b|\bau\s+(?:moins|plus)\s+(?:un|une)\b|\bdemi\w*|\bmoiti[ée]\b|"
                           r"\bdouble\b|\btiers\b|\bquart\b|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf)\b", _I)
-_MONTH = (r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre")
 _WEEKDAY = r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
-_DATE = re.compile(rf"\b(?:{_MONTH}|{_WEEKDAY}|1er|aujourd'hui|demain|hier)\b|\b\d{{1,2}}[/.]\d{{1,2}}\b"
+_DATE = re.compile(rf"\b(?:{MONTHS}|{_WEEKDAY}|1er|aujourd'hui|demain|hier)\b|\b\d{{1,2}}[/.]\d{{1,2}}\b"
                    rf"|\b(?:premier|dernier|\d+e)\s+jour\b", _I)
 _UNIT = r"(?:jours?|semaines?|mois|ans?|ann[ée]es?|heures?|h|trimestres?|semestres?)"
 # A vaguer "when" (« quand », « jusqu'à quand ») is also answered by a period: « dans les 15 jours », « au plus tard
@@ -105,12 +104,12 @@ _DURATION = re.compile(
     rf"|\b(?:imm[ée]diat\w*|sans\s+d[ée]lai|aucun\s+d[ée]lai|le\s+jour\s+m[êe]me|sur-le-champ)\b", _I)
 # A deadline is an answer to « quel délai » too: « jusqu'au 31 mars », « au plus tard le 15 juin ».
 _DEADLINE = re.compile(rf"\b(?:jusqu'(?:au|[àa])|avant\s+l[ea]|au\s+plus\s+tard\s+l[ea]|d'ici\s+l[ea])\s+"
-                       rf"(?:\w+\s+)?(?:\d|1er|{_MONTH}|{_WEEKDAY})", _I)
+                       rf"(?:\w+\s+)?(?:\d|1er|{MONTHS}|{_WEEKDAY})", _I)
 
 
 def _quantities(text: str) -> str:
     """The answer without citation markers and references (act, article and lot numbers)."""
-    return _REFERENCE.sub(" ", _CITE.sub(" ", text))
+    return _REFERENCE.sub(" ", CITATION.sub(" ", text))
 
 
 _COUNTED = re.compile(r"\bcombien\s+(?:de\s+|d')(\w+)", _I)

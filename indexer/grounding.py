@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from . import textnorm
 from .chunking import split_sentences
 
-_CITE = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")
+CITATION = re.compile(r"\[(\d+(?:\s*[,;]\s*\d+)*)\]")  # [2], [1, 3]
 _SENTENCE = re.compile(r"(?<=[.!?…])\s+(?=[A-ZÀ-ÖØ-Þ«\"(])")
 # Figures worth checking: amounts, percentages, decimals, long numbers, act numbers, dates.
 _FIGURE = re.compile(
@@ -60,7 +60,7 @@ def normalise_figure(fig: str) -> str:
 
 def figures(text: str) -> list[str]:
     """Figures of a text worth checking (not citation markers, not tiny integers)."""
-    clean = _CITE.sub(" ", text)
+    clean = CITATION.sub(" ", text)
     out = []
     for m in _FIGURE.finditer(clean):
         fig = m.group(0)
@@ -80,7 +80,7 @@ def _figure_set(texts: list[str]) -> set[str]:
 
 def _cited_numbers(text: str) -> list[int]:
     """The passage numbers of the ``[n]`` / ``[n, m]`` markers of a text, in order."""
-    return [int(x) for m in _CITE.finditer(text) for x in re.split(r"\s*[,;]\s*", m.group(1))]
+    return [int(x) for m in CITATION.finditer(text) for x in re.split(r"\s*[,;]\s*", m.group(1))]
 
 
 def quoted_figures(figs, limit: int = 3) -> str:
@@ -103,15 +103,15 @@ def check_answer(answer: str, passages: list[str]) -> Checked:
                     f"Citation [{n}] removed: no such passage.", str(n)))
         return "".join(f"[{n}]" for n in good)
 
-    text = _CITE.sub(fix, answer).strip()
+    text = CITATION.sub(fix, answer).strip()
     text = re.sub(r"\s+([.,])", r"\1", re.sub(r"[ \t]{2,}", " ", text))  # French keeps the space before ; :
     text = _repair_citations(text, passages, warnings)
     cited = list(dict.fromkeys(_cited_numbers(text)))
 
     sentences = [s for s in _SENTENCE.split(text) if s.strip()]
     for s in sentences:
-        body = _CITE.sub("", s).strip()
-        if len(body.split()) >= 4 and not _CITE.search(s):
+        body = CITATION.sub("", s).strip()
+        if len(body.split()) >= 4 and not CITATION.search(s):
             warnings.append(GroundingWarning("uncited_sentence", "Phrase sans source : à vérifier.",
                                      "Sentence without a citation.", body[:200]))
     # Figures: each must appear in a passage that its sentence cites (else in any cited passage).
@@ -148,7 +148,7 @@ def _repair_citations(text: str, passages: list[str], warnings: list[GroundingWa
     figure_sets = [_figure_set([p]) for p in passages]
     for i in range(0, len(parts), 2):  # odd items are the separators
         sentence = parts[i]
-        marks = list(_CITE.finditer(sentence))
+        marks = list(CITATION.finditer(sentence))
         # Bare years are too common to tell passages apart: amounts, rates and dates decide.
         figs = {normalise_figure(f) for f in figures(sentence) if not _ANY_YEAR.fullmatch(f)}
         if not figs:
@@ -178,7 +178,7 @@ def _repair_citations(text: str, passages: list[str], warnings: list[GroundingWa
         old = "".join(f"[{n}]" for n in dict.fromkeys(nums))
         if whole:
             new = whole[0]
-            sentence = _CITE.sub(f"[{new}]", sentence)
+            sentence = CITATION.sub(f"[{new}]", sentence)
             sentence = re.sub(rf"\[{new}\](?:\s*\[{new}\])+", f"[{new}]", sentence)
             fr = f"Citation corrigée : {old} remplacé par [{new}], le passage qui contient {shown}."
             en = f"Citation corrected: {old} replaced by [{new}], the passage holding {shown}."
@@ -226,7 +226,7 @@ def number_words(text: str, small: bool = False) -> set[str]:
 def all_numbers(text: str) -> set[str]:
     """Every number of a text, small ones and those written in words included, normalised (for comparing a
     golden answer's key figures with an answer)."""
-    return {normalise_figure(m.group(0)) for m in _FIGURE.finditer(_CITE.sub(" ", text))} | number_words(text, True)
+    return {normalise_figure(m.group(0)) for m in _FIGURE.finditer(CITATION.sub(" ", text))} | number_words(text, True)
 
 
 def invented_figures(answer: str, shown: list[str], question: str = "") -> list[str]:
@@ -272,7 +272,7 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
     if not cited:
         return None
     asked = set(textnorm.query_terms(question))
-    said = set(textnorm.index_terms(_CITE.sub(" ", answer)).split())
+    said = set(textnorm.index_terms(CITATION.sub(" ", answer)).split())
     things = determined_words(question)
     distinctive = {t for t in asked if (df.get(t, 0) > 0 or t in things) and not t[:1].isdigit() and len(t) > 2}
     shared = sorted(distinctive & said)
@@ -295,7 +295,8 @@ def unsupported_subject(question: str, answer: str, cited: list[str], df: dict[s
     known = [df[t] for t in distinctive if df.get(t, 0) > 0]
     # Verbs the answer repeats from the question (« si je me fais payer… ») are predicates, not subjects: they
     # weigh in the share above, not in the strength below.
-    nouns = [t for t in missing if t not in verb_words(question)]
+    verbs = verb_words(question)
+    nouns = [t for t in missing if t not in verbs]
     rarest = len(nouns) == 1 and bool(known) and df.get(nouns[0], 0) == min(known)  # ties: any of the rarest
     return GroundingWarning(
         "unsupported_subject",

@@ -25,6 +25,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .textnorm import MONTHS
+
 KINDS = ("nir", "iban", "email", "birth_date", "phone")  # also the priority order on overlaps
 
 LABELS = {
@@ -128,8 +130,7 @@ _EMAIL = re.compile(r"(?<![\w.+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@[A-Za-z0-9](
                     r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,24}(?![\w])")
 
 # -- birth dates ---------------------------------------------------------------------------------------------
-_MONTHS = "janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre"
-_DATE = (rf"(?:(?:1er|\d{{1,2}})[ \u00a0]+(?:{_MONTHS})[ \u00a0]+\d{{4}}"
+_DATE = (rf"(?:(?:1er|\d{{1,2}})[ \u00a0]+(?:{MONTHS})[ \u00a0]+\d{{4}}"
          r"|\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})(?!\d))")
 _BIRTH = re.compile(
     r"(?:\bn[ée]e?s?(?:\s*\(e\))?(?:\s+(?:à|a)\s+[^\n,;:|]{1,40}?)?\s+le\s+"

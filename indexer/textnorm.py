@@ -29,6 +29,10 @@ tout tous toute toutes autre autres meme memes quelque quelques chaque cela cell
 """.split())
 
 
+# French month names as a regular-expression alternation (with or without accents).
+MONTHS = "janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre"
+
+
 def fold(text: str) -> str:
     """Fold ligatures and special spaces; keeps case and accents."""
     return text.translate(_LIGATURES)
