@@ -39,6 +39,7 @@ class ChunkRow:
     doc_type: str
     date_num: int
     terms: str | None = None  # the text as FTS5 stores it (textnorm.index_terms), when already computed
+    context: str = ""  # the headings above the section (outline), searched with it in the FTS5 section column
 
 
 class Catalog:
@@ -132,14 +133,15 @@ class Catalog:
         section_terms: dict[str, str] = {}
         for r in rows:
             cur = conn.execute(
-                "INSERT INTO chunks(id, doc_id, ord, page_start, page_end, page_label, section, text, space, "
-                "doc_type, date_num) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (r.id, r.doc_id, r.ord, r.page_start, r.page_end, r.page_label, r.section, r.text, r.space,
-                 r.doc_type, r.date_num))
-            if r.section not in section_terms:
-                section_terms[r.section] = textnorm.index_terms(r.section)
+                "INSERT INTO chunks(id, doc_id, ord, page_start, page_end, page_label, section, context, text, "
+                "space, doc_type, date_num) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (r.id, r.doc_id, r.ord, r.page_start, r.page_end, r.page_label, r.section, r.context, r.text,
+                 r.space, r.doc_type, r.date_num))
+            heading = f"{r.context} {r.section}" if r.context else r.section
+            if heading not in section_terms:
+                section_terms[heading] = textnorm.index_terms(heading)
             conn.execute("INSERT INTO chunks_fts(rowid, title, section, body) VALUES (?, ?, ?, ?)",
-                         (cur.lastrowid, title_terms, section_terms[r.section],
+                         (cur.lastrowid, title_terms, section_terms[heading],
                           r.terms if r.terms is not None else textnorm.index_terms(r.text)))
 
     def chunks_of(self, doc_id: str) -> list[sqlite3.Row]:

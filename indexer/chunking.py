@@ -50,6 +50,7 @@ class Unit:
     label: str
     hard: bool = False  # starts a new structural part (heading, article)
     heading: bool = False  # is a heading: becomes the section label
+    level: int = 0  # a heading's rank in the document's outline (lower: higher up), see heading_rank
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Chunk:
     page_end: int
     page_label: str
     section: str
+    context: str = ""  # the headings above ``section`` ("Titre IV — Autorisations spéciales d'absence")
 
     @property
     def n_words(self) -> int:
@@ -108,6 +110,35 @@ def _is_heading_line(line: str) -> bool:
     if len(letters) < 0.5 * len(line.replace(" ", "")):
         return False  # a reference number such as "000-2176-DEL2025041-DE" is not a heading
     return sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+_RANKED = (
+    (re.compile(r"^(?:partie|livre)\s+[ivxlc\d]+\b|^(?:premi[èe]re|deuxi[èe]me|troisi[èe]me)\s+partie\b", re.I), 1),
+    (re.compile(r"^(?:titre\s+[ivxlc\d]+|annexe)\b", re.I), 2),
+    (re.compile(r"^(?:chapitre\s+[ivxlc\d]+|lot\s+n?°?\s*\d+)\b", re.I), 3),
+    (re.compile(r"^section\s+[ivxlc\d]+\b", re.I), 4),
+    (re.compile(r"^(?:article|art\.)\s", re.I), 5),
+)
+_NUMBERED = re.compile(r"^((?:\d+\.){1,3}\d*)\s+\S")
+_OPERATIVE = re.compile(r"^(?:d[ée]cide|d[ée]lib[èe]re|arr[êe]te)\s*:?$", re.I)
+_LEAF = 9
+
+
+def heading_rank(line: str, block_level: int = 0) -> int:
+    """Rank of a heading in the document's outline, lower is higher: the reader's level when it has one
+    (DOCX/ODT/Markdown), else the legal outline (partie > titre, annexe > chapitre, lot > section >
+    article > "12.2" numbering); other headings (a line in capitals, « DÉCIDE ») are leaves."""
+    if block_level:
+        return block_level
+    if _OPERATIVE.match(line):
+        return _LEAF
+    for pattern, rank in _RANKED:
+        if pattern.match(line):
+            return rank
+    m = _NUMBERED.match(line)
+    if m:
+        return 4 + len([p for p in m.group(1).split(".") if p])
+    return _LEAF - 1
 
 
 def _furniture_key(line: str) -> str:
@@ -265,7 +296,8 @@ def _units_of_page(page: Page, blocks: list[Block]) -> Iterator[Unit]:
         line = " ".join(b.text.split())
         if b.heading_level:
             yield from flush()
-            yield Unit(line, page.number, page.label, hard=b.heading_level <= 3, heading=True)
+            yield Unit(line, page.number, page.label, hard=b.heading_level <= 3, heading=True,
+                       level=heading_rank(line, b.heading_level))
             continue
         if _TABLE_ROW.search(line):
             yield from flush()
@@ -275,13 +307,13 @@ def _units_of_page(page: Page, blocks: list[Block]) -> Iterator[Unit]:
         if hard or _SOFT.match(line):
             yield from flush()
             if hard and len(line.split()) <= 14 and not line.rstrip().endswith((".", ";", ",")):
-                yield Unit(line, page.number, page.label, hard=True, heading=True)
+                yield Unit(line, page.number, page.label, hard=True, heading=True, level=heading_rank(line))
                 continue
             buf.append(line)
             continue
         if _is_heading_line(line) and len(line.split()) <= 12:
             yield from flush()
-            yield Unit(line, page.number, page.label, hard=True, heading=True)
+            yield Unit(line, page.number, page.label, hard=True, heading=True, level=heading_rank(line))
             continue
         buf.append(line)
         if line.endswith((".", ":", ";", "!", "?")) and len(line) < 60:
@@ -325,6 +357,8 @@ def chunk_units(units: Iterable[Unit], *, target: int = 90, max_words: int = 160
     cur_page = 0
     cur_label = ""
     cur_section = ""
+    trail: list[tuple[int, str]] = []  # the outline above the current heading: (rank, text)
+    context = cur_context = ""
     ord_ = 0
 
     heads = 0  # how many units of ``current`` are headings
@@ -333,7 +367,7 @@ def chunk_units(units: Iterable[Unit], *, target: int = 90, max_words: int = 160
     def emit() -> Iterator[Chunk]:
         nonlocal current, cur_words, ord_, heads, held
         if current:
-            chunk = Chunk(ord_, " ".join(current), cur_page, cur_page, cur_label, cur_section)
+            chunk = Chunk(ord_, " ".join(current), cur_page, cur_page, cur_label, cur_section, cur_context)
             if heads == len(current) and heads <= 2:
                 # A heading alone at the foot of a page or before a sub-heading says nothing by itself and
                 # outranks real passages on short queries; the chunks after it carry it as their section.
@@ -356,8 +390,14 @@ def chunk_units(units: Iterable[Unit], *, target: int = 90, max_words: int = 160
                 yield from emit()
         if unit.heading:
             section = unit.text[:120]
+            rank = unit.level or _LEAF - 1
+            while trail and trail[-1][0] >= rank:
+                trail.pop()
+            context = " ".join(text for _, text in trail[-2:])
+            if rank < _LEAF:
+                trail.append((rank, section))
         if not current or (unit.heading and _only_headings(current)):
-            cur_page, cur_label, cur_section = unit.page, unit.label, section
+            cur_page, cur_label, cur_section, cur_context = unit.page, unit.label, section, context
         if cur_words + n <= target or not current and n <= max_words:
             current.append(unit.text)
             cur_words += n
@@ -370,7 +410,7 @@ def chunk_units(units: Iterable[Unit], *, target: int = 90, max_words: int = 160
                 only_heads = heads == len(current)
                 if current and cur_words + m > target and not (only_heads and cur_words + m <= max_words):
                     yield from emit()
-                    cur_page, cur_label, cur_section = unit.page, unit.label, section
+                    cur_page, cur_label, cur_section, cur_context = unit.page, unit.label, section, context
                 current.append(piece)
                 cur_words += m
     yield from emit()

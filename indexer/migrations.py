@@ -106,7 +106,14 @@ def m004_acts() -> str:
     """
 
 
-MIGRATIONS: list[Callable[[], str]] = [m001_initial, m002_fts_vocabulary, m003_personal_data, m004_acts]
+def m005_outline() -> str:
+    """The headings above a passage's section (« Titre IV — Autorisations spéciales d'absence »), searched with
+    it. Passages indexed before keep an empty outline until their file is read again."""
+    return "ALTER TABLE chunks ADD COLUMN context TEXT NOT NULL DEFAULT ''"
+
+
+MIGRATIONS: list[Callable[[], str]] = [m001_initial, m002_fts_vocabulary, m003_personal_data, m004_acts,
+                                       m005_outline]
 
 
 def _statements(script: str) -> list[str]:

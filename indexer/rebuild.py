@@ -26,7 +26,7 @@ def rebuild(store: Store, progress=None, batch: int = 256) -> int:
     for start in range(0, total, batch):
         part = rows[start:start + batch]
         texts = [Chunk(r["ord"], r["text"], r["page_start"], r["page_end"], r["page_label"] or "",
-                       r["section"] or "").embed_text(r["title"] or "") for r in part]
+                       r["section"] or "", r["context"]).embed_text(r["title"] or "") for r in part]
         emb = store.embedder.embed(texts)
         metas = [{"doc_id": r["doc_id"], "path": r["path"], "page_start": r["page_start"],
                   "page_end": r["page_end"], "space": r["space"], "doc_type": r["doc_type"] or "",

@@ -361,7 +361,8 @@ class Syncer:
                                          chunks=0, indexed_at=None, **fields)
         self.store.vectors.delete_doc(doc_id)
         rows = [ChunkRow(f"{doc_id}:{r['ord']}", doc_id, r["ord"], r["page_start"], r["page_end"], r["page_label"],
-                         r["section"], r["text"], space, r["doc_type"], r["date_num"]) for r in chunks]
+                         r["section"], r["text"], space, r["doc_type"], r["date_num"], context=r["context"])
+                for r in chunks]
         with self.catalog.tx() as c:
             self.catalog.insert_chunks(c, rows, twin["title"])
         self._writes.add_vectors(rows, [vecs[r["id"]] for r in chunks], info.path)
@@ -401,7 +402,7 @@ class Syncer:
             self.store.vectors.delete_doc(doc_id)
 
         rows = [ChunkRow(f"{doc_id}:{ch.ord}", doc_id, ch.ord, ch.page_start, ch.page_end, ch.page_label,
-                         ch.section, ch.text, space, doc_type, date_num, terms)
+                         ch.section, ch.text, space, doc_type, date_num, terms, ch.context)
                 for ch, terms in zip(parsed.chunks, parsed.terms)]
         if rows:
             with self.catalog.tx() as c:

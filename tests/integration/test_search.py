@@ -110,10 +110,32 @@ def test_lexical_fast_path_gives_exactly_the_full_ranking(indexed, query, spaces
     for n in (1, 3, 50):
         got = searcher.lexical(query, n, filters)
         where, params = filters.sql("c")
+        w = ", ".join(str(float(x)) for x in indexed.settings.search.bm25_weights)
         full = indexed.catalog.conn.execute(
-            "SELECT c.id, bm25(chunks_fts, 2.0, 1.0, 1.0) AS s FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
+            f"SELECT c.id, bm25(chunks_fts, {w}) AS s FROM chunks_fts JOIN chunks c ON c.rowid = chunks_fts.rowid "
             f"JOIN documents d ON d.id = c.doc_id WHERE chunks_fts MATCH ? AND d.status = 'indexed'{where} "
             "ORDER BY s LIMIT ?", [textnorm.fts_query(query), *params, n]).fetchall()
         assert [c for c, _ in got] == [r[0] for r in full]
         if spaces == ["rh"] or spaces == []:
             assert got == []  # nothing of the sample folder is in those spaces
+
+
+def test_a_passage_is_found_by_the_headings_above_it(make):
+    """The second passage of an article does not repeat its title's words: the outline stored with it
+    (« Titre IV — Autorisations spéciales d'absence ») is searched with its section (real PDF, FTS5)."""
+    table = " ".join(f"Événement {i} : {n} jours ouvrables, à prendre dans la quinzaine qui entoure la date."
+                     for i, n in enumerate([5, 3, 1, 3, 2, 4, 1, 2, 3, 5, 1, 2], start=1))
+    page = ("Titre IV — Autorisations spéciales d'absence\nArticle 21 — Événements familiaux\n"
+            "Les durées sont fixées par le barème ci-dessous, qui constitue l'annexe 1 du présent règlement.\n"
+            f"{table}")
+    make.pdf("REG-personnel.pdf", [page], title="Règlement intérieur")
+    make.pdf("copie/REG-personnel.pdf", [page], title="Règlement intérieur")  # a copy: indexed from its twin
+    store = Store(Settings.load())
+    sid = store.catalog.add_source(str(make.root), "general")
+    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    rows = store.catalog.conn.execute("SELECT id, doc_id, context, text FROM chunks ORDER BY doc_id, ord").fetchall()
+    deep = [r for r in rows if "spéciales" not in r["text"]]
+    assert len({r["doc_id"] for r in deep}) == 2  # both files, the copy included, have a passage without the words
+    assert all(r["context"] == "Titre IV — Autorisations spéciales d'absence" for r in deep)
+    found = {cid for cid, _ in Searcher(store).lexical("autorisations spéciales", 20, Filters())}
+    assert found == {r["id"] for r in rows}  # every passage under the title, not only the first

@@ -1,6 +1,6 @@
 import pytest
 
-from indexer.chunking import chunk_pages, split_sentences
+from indexer.chunking import chunk_pages, heading_rank, split_sentences
 from indexer.readers.base import Block, Page
 
 
@@ -157,3 +157,56 @@ def test_a_footer_line_ending_with_the_page_number_is_dropped():
                   f"Dénomination des voies du lotissement page {i} / 3") for i in (1, 2, 3)]
     chunks = list(chunk_pages(pages[2:], target=80, min_words=1))  # even on a single page
     assert chunks and all("page 3 / 3" not in c.text for c in chunks)
+
+
+@pytest.mark.parametrize("line, level, rank", [
+    ("Première partie — Dispositions générales", 0, 1),
+    ("Titre IV — Autorisations spéciales d'absence", 0, 2),
+    ("Annexe 1 — Tableau des autorisations", 0, 2),
+    ("Chapitre 2 — Les congés", 0, 3),
+    ("Lot n° 2 — Chauffage, ventilation", 0, 3),
+    ("Section 1 — Principes", 0, 4),
+    ("Article 21 — Autorisations pour événements familiaux", 0, 5),
+    ("12.2 Isolation thermique par l'extérieur", 0, 6),
+    ("12.2.1 Isolant", 0, 7),
+    ("RÈGLEMENT DE LA CONSULTATION", 0, 8),
+    ("DÉCIDE :", 0, 9),
+    ("Questions fréquentes", 2, 2),  # a DOCX/ODT/Markdown heading keeps its own level
+])
+def test_heading_rank_follows_the_legal_outline(line, level, rank):
+    assert heading_rank(line, level) == rank
+
+
+def test_passages_carry_the_outline_above_their_section():
+    texts = ["Tout agent a droit à un congé annuel égal à cinq fois ses obligations hebdomadaires de service.",
+             "Des autorisations peuvent être accordées sur présentation d'un justificatif à l'autorité territoriale.",
+             "Le barème figure au tableau ci-dessous, qui constitue l'annexe du présent règlement intérieur.",
+             "Cinq jours ouvrables sont accordés, à prendre dans la quinzaine qui entoure l'événement.",
+             "Les examens médicaux obligatoires liés à la grossesse ouvrent droit à une autorisation d'absence.",
+             "Le télétravail est ouvert aux agents après six mois d'ancienneté sur leur poste de travail."]
+
+    def body(n: int) -> str:  # distinct texts: a line repeated at the edge of pages is taken for a footer
+        return texts[n - 1]
+
+    pages = [
+        page(1, "Titre III — Congés annuels", "Article 14 — Droits à congés", body(1)),
+        page(2, "Titre IV — Autorisations spéciales d'absence", "Article 20 — Principe", body(2),
+             "Article 21 — Événements familiaux", body(3), "21.1 Mariage ou pacs", body(4)),
+        page(3, "Article 22 — Santé", body(5), "Titre V — Télétravail", "Article 24 — Cadre général", body(6)),
+    ]
+    got = [(c.section, c.context) for c in chunk_pages(pages, target=20, min_words=3)]
+    assert got == [
+        ("Article 14 — Droits à congés", "Titre III — Congés annuels"),
+        ("Article 20 — Principe", "Titre IV — Autorisations spéciales d'absence"),
+        ("Article 21 — Événements familiaux", "Titre IV — Autorisations spéciales d'absence"),
+        ("21.1 Mariage ou pacs", "Titre IV — Autorisations spéciales d'absence Article 21 — Événements familiaux"),
+        ("Article 22 — Santé", "Titre IV — Autorisations spéciales d'absence"),  # a new page, the same title
+        ("Article 24 — Cadre général", "Titre V — Télétravail"),
+    ]
+
+
+def test_office_heading_levels_make_the_outline():
+    body = "Le formulaire est à déposer au service des ressources humaines au moins deux mois avant la date."
+    blocks = [Block("Congés", 1), Block("Congé parental", 2), Block(body), Block("Formation", 1), Block(body)]
+    got = [(c.section, c.context) for c in chunk_pages([Page(1, "1", blocks)], target=20, min_words=3)]
+    assert got == [("Congé parental", "Congés"), ("Formation", "")]
