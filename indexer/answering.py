@@ -231,11 +231,13 @@ class AnswerService:
                     f"les chiffres ou dates {figs} ne figurent dans aucun des passages trouvés" if len(invented) > 1
                     else f"le chiffre ou la date {figs} ne figure dans aucun des passages trouvés"),
                     f"{', '.join(invented[:3])} appear{'' if len(invented) > 1 else 's'} in none of the passages found")
+        names = [terms for _, terms in grounding.name_phrases(query)]
         terms = grounding.textnorm.query_terms(query)
-        df, n_docs = self.store.catalog.term_frequencies(terms, flt.spaces)
-        off_subject = grounding.unsupported_subject(
-            query, checked.text, [f"{c.title} {c.passage}" for c in answer.citations], df, n_docs,
-            min_share=cfg.off_subject_share)
+        df, n_docs = self.store.catalog.term_frequencies(terms + names, flt.spaces)
+        cited = [f"{c.title} {c.passage}" for c in answer.citations]
+        off_subject = (grounding.unsupported_names(query, checked.text, cited, df, n_docs)
+                       or grounding.unsupported_subject(query, checked.text, cited, df, n_docs,
+                                                        min_share=cfg.off_subject_share))
         if off_subject is not None and off_subject.strong and cfg.withhold_off_subject:
             return self._withhold(
                 answer, t0, f"elle parle de « {off_subject.detail} », que les passages qu'elle cite ne mentionnent pas",

@@ -38,7 +38,8 @@ _ASKS_DURATION = re.compile(
     r"\b(?:combien\s+de\s+temps|(?:quel|sous\s+quel|dans\s+quel)\s+(?:est\s+le\s+)?d[ée]lai"
     r"|quels\s+(?:sont\s+les\s+)?d[ée]lais|quelle\s+(?:est\s+la\s+)?dur[ée]e)\b", _I)
 _ASKS_DATE = re.compile(
-    r"\b(?:quelle\s+date|quel\s+jour|quelle\s+ann[ée]e|en\s+quelle\s+ann[ée]e|quel\s+mois)\b", _I)
+    r"\b(?:quelle\s+date|quel\s+jour|quelle\s+ann[ée]e|en\s+quelle\s+ann[ée]e|quel\s+mois"
+    r"|quel(?:le)?s?\s+(?:est|sont|[ée]tait|[ée]taient|sera|seront)\s+(?:la|les)\s+dates?)\b", _I)
 # Words that open a clause after a conjunction « quand » (« quand on reçoit la médaille », « quand c'est cassé »).
 _SUBJECT = (r"(?:je|j'|tu|il|elle|on|nous|vous|ils|elles|ça|cela|ce|cet|cette|ces|c'|le|la|les|l'|un|une|des|du|au|"
             r"aux|mon|ma|mes|ton|ta|tes|son|sa|ses|notre|votre|nos|vos|leur|leurs)\b")

@@ -173,6 +173,7 @@ class Catalog:
     def term_frequencies(self, terms: list[str], spaces: list[str] | None = None) -> tuple[dict[str, int], int]:
         """Number of indexed passages containing each (stemmed) term, and the number of passages, counted
         within ``spaces`` only (None: all): what a profile may not read must not change its answers.
+        A term of several words (« plac du march ») is counted as a phrase, up to ``DF_CAP``.
         Counts are cached until the index changes (its generation)."""
         if not terms:
             return {}, 0
@@ -184,6 +185,12 @@ class Catalog:
                 self._present_spaces = {r[0] for r in self.conn.execute("SELECT DISTINCT space FROM chunks")}
             key = None if spaces is None or set(spaces) >= self._present_spaces else tuple(sorted(set(spaces)))
             todo = [t for t in terms if (t, key) not in self._df_cache]
+            if key is None:
+                for t in [t for t in todo if " " in t]:  # phrases: not in the vocabulary table
+                    self._df_cache[(t, key)] = self.conn.execute(
+                        "SELECT COUNT(*) FROM (SELECT 1 FROM chunks_fts WHERE chunks_fts MATCH ? LIMIT ?)",
+                        ['"' + t.replace('"', '""') + '"', self.DF_CAP]).fetchone()[0]
+                todo = [t for t in todo if " " not in t]
             if todo and key is None:
                 marks = ",".join("?" for _ in todo)
                 found = dict(self.conn.execute(

@@ -415,6 +415,76 @@ def proper_names(question: str) -> list[str]:
     return sorted(set(out))
 
 
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w-]*['’]?|\d+|[.?!:;«»()]")
+# Nouns that a place name qualifies: « la place du Marché », « l'avenue de la Libération », « la salle de la
+# Morinière ». The name is checked with its noun: « place » and « marché » alone are common words.
+_PLACE_NOUNS = frozenset("""
+rue place avenue boulevard chemin allée quai impasse route quartier cimetière salle école parc stade gymnase piscine
+maison résidence lotissement zone square hameau pont jardin centre espace halle
+""".split())
+
+
+def name_phrases(question: str) -> list[tuple[str, str]]:
+    """The names the question uses (capitalised words inside a sentence: « Saveurs Collectives », « Jules-Ferry »),
+    with the place noun they qualify (« place du Marché »), as (words, index terms)."""
+    toks = [m.group(0) for m in _NAME_TOKEN.finditer(question)]
+
+    def capital(word: str) -> bool:
+        return word[:1].isupper() and not word.isupper() and len(word) >= 3
+
+    out: dict[str, str] = {}
+    start, i = True, 0
+    while i < len(toks):
+        word = toks[i]
+        if word in ".?!:;«(":
+            start, i = True, i + 1
+            continue
+        if start or word in "»)" or not capital(word):
+            start, i = start and word in "»)", i + 1
+            continue
+        j = i
+        while j + 1 < len(toks) and capital(toks[j + 1]):
+            j += 1
+        k = i - 1  # « place du Marché », « avenue de la Libération »
+        if k >= 1 and toks[k].lower() in ("la", "l'", "l’") and toks[k - 1].lower() == "de":
+            k -= 1
+        first = k - 1 if k >= 1 and toks[k].lower() in ("du", "de", "des", "d'", "d’") \
+            and toks[k - 1].lower() in _PLACE_NOUNS else i
+        words = " ".join(toks[first:j + 1]).replace("' ", "'").replace("’ ", "’")
+        terms = textnorm.index_terms(words)
+        if terms:
+            out.setdefault(terms, words)
+        start, i = False, j + 1
+    return [(words, terms) for terms, words in out.items()]
+
+
+def unsupported_names(question: str, answer: str, cited: list[str], df: dict[str, int], n_docs: int,
+                      max_share: float = 0.05) -> GroundingWarning | None:
+    """A name the question uses, repeated by the answer, that no cited passage (nor its title) contains.
+
+    Asked the rent of « le logement communal de la place du Marché », a small model answers with the rent of
+    the lodging « rue des Tanneurs »: « Le loyer … de la place du Marché est de 1 140,00 € [2] ». Every figure
+    is in passage [2]; the place is not. Only names the readable archive mentions count (``df`` ≥ 1: a city
+    the question names as context, « à Lyon », is the asker's, not a document's), and not the names found
+    everywhere (the commune's own, above ``max_share`` of the passages, from five passages on)."""
+    if not cited:
+        return None
+    said = f" {textnorm.index_terms(CITATION.sub(' ', answer))} "
+    have = [f" {textnorm.index_terms(text)} " for text in cited]
+    missing = [words for words, terms in name_phrases(question)
+               if f" {terms} " in said and not any(f" {terms} " in h for h in have)
+               and 1 <= df.get(terms, 0) <= max(max_share * n_docs, 5)]
+    if not missing:
+        return None
+    names = ", ".join(missing[:3])
+    return GroundingWarning(
+        "unsupported_subject",
+        f"La réponse parle de « {names} », que les passages cités ne nomment pas : elle répond peut-être sur "
+        "autre chose. À vérifier.",
+        f"The answer speaks of {names!r}, which the cited passages never name: it may be about something else. "
+        "To be checked.", names, strong=True)
+
+
 def retrieval_is_weak(ev: Evidence, top_dense: float, *, min_coverage: float, min_dense: float) -> bool:
     """No LLM call when the passages clearly miss the question: no single passage holds a fair share
     of its distinctive words and none is close in meaning. Plausible questions whose words all occur

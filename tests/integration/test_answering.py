@@ -199,6 +199,33 @@ def test_answer_about_another_subject_is_flagged(store, scripted):
     assert flagged[0]["detail"] in aside.warnings[0]["message"]
 
 
+def test_answer_naming_a_place_its_passage_does_not_name_is_set_aside(make, scripted):
+    """Asked the rent of the lodging « place du Marché », the model gives the rent of another lodging from a
+    passage that has « place » and « marché » but not that place: set aside (real index, scripted model)."""
+    make.text("loyers.txt", "Loyers des logements communaux\n\nLe loyer du logement communal de la rue des Tanneurs "
+              "est fixé à 540 € par mois ; les droits de place (marché hebdomadaire) restent à 2 € le mètre.")
+    make.text("marche.txt", "Marché hebdomadaire\n\nLe marché se tient le jeudi matin sur la place du Marché, "
+              "de 8 h à 13 h ; les commerçants s'installent à partir de 6 h 30.")
+    s = Store(Settings.load())
+    sid = s.catalog.add_source(str(make.root), "general")
+    Syncer(s).sync_source(next(x for x in s.catalog.sources() if x["id"] == sid))
+
+    def citing(text):
+        def reply(messages):
+            n = next(line[1] for line in messages[-1].content.splitlines()
+                     if line.startswith("[") and "Loyers des logements" in line)
+            return text.format(n=n)
+        return reply
+
+    wrong = service(s, scripted(citing("Le loyer du logement communal de la place du Marché est de 540 € [{n}]."))
+                    ).ask("Quel est le loyer du logement communal de la place du Marché ?")
+    assert wrong.status == "not_found" and wrong.draft.startswith("Le loyer du logement communal de la place")
+    assert "place du Marché" in wrong.warnings[0]["message"]
+    right = service(s, scripted(citing("Le loyer du logement communal de la rue des Tanneurs est de 540 € [{n}]."))
+                    ).ask("Quel est le loyer du logement communal de la rue des Tanneurs ?")
+    assert right.status == "answered" and not [w for w in right.warnings if w["code"] == "unsupported_subject"]
+
+
 def test_answer_on_the_subject_of_its_passage_is_kept(store, scripted):
     question = "Comment obtenir une concession trentenaire au cimetière ?"
     shown = service(store, scripted("")).ask(question, no_llm=True).passages

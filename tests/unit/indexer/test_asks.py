@@ -23,6 +23,9 @@ from indexer.asks import asked_kinds, gives, missing_kinds
     ("La médiathèque ferme quand cet été ?", ["date"]),
     ("Quand le marché du lot 1 a-t-il été notifié ?", ["date"]),
     ("En quelle année la charte a-t-elle été adoptée ?", ["date"]),
+    ("Quelle est la date de l'arbre de Noël des enfants du personnel ?", ["date"]),
+    ("Quelles sont les dates de la campagne d'entretiens ?", ["date"]),
+    ("Quelle était la date limite de remise des offres ?", ["date"]),
     # Nothing checkable: "quand" opening a clause, "quand même", open questions.
     ("Quand le DGS est absent, qui peut signer à sa place ?", []),
     ("Quel montant touche-t-on quand on reçoit la médaille ?", ["money"]),

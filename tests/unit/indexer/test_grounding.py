@@ -285,3 +285,47 @@ def test_added_citation_goes_before_the_sentence_ending(answer, text):
 def test_check_answer_with_no_passage_does_not_fail():
     c = grounding.check_answer("Le repas coûte 3,45 € [1].", [])
     assert "[1]" not in c.text and {"invalid_citation", "no_citation"} <= set(codes(c))
+
+
+@pytest.mark.parametrize("question, names", [
+    ("Quel est le loyer mensuel du logement communal de la place du Marché ?", ["place du Marché"]),
+    ("Combien de repas ont été commandés à Saveurs Collectives ?", ["Saveurs Collectives"]),
+    ("Après des travaux avenue de la Libération, combien de temps ?", ["avenue de la Libération"]),
+    ("Quand le lot 1 de Jules-Ferry a-t-il été notifié ?", ["Jules-Ferry"]),  # « lot 1 »: no place noun
+    ("Je dois dormir à Lyon : jusqu'à combien la nuit ?", ["Lyon"]),
+    ("Quel est le prix du repas ? Combien pour un adulte ?", []),  # words opening a sentence are no names
+    ("Le CET est-il plafonné ?", []),  # acronyms are left to the synonyms
+])
+def test_name_phrases(question, names):
+    assert [words for words, _ in grounding.name_phrases(question)] == names
+
+
+_PLACE_Q = "Quel est le loyer mensuel du logement communal de la place du Marché ?"
+_TANNEURS = "Loyer logement communal (rue des Tanneurs) 1 140,00 € ; droits de place (marché hebdomadaire) 64,50 €."
+
+
+@pytest.mark.parametrize("answer, cited, df, flagged", [
+    # The rent of another lodging: « place » and « marché » are in the passage, « place du Marché » is not.
+    ("Le loyer mensuel du logement de la place du Marché est de 1 140,00 € [1].", [_TANNEURS], 7, True),
+    ("Le loyer du logement de la place du Marché est de 420 € [1].",
+     ["Le logement de la place du Marché est loué 420 € par mois."], 7, False),
+    ("Le loyer est de 1 140,00 € [1].", [_TANNEURS], 7, False),  # the answer does not claim the place
+    ("Le loyer du logement de la place du Marché est de 1 140,00 € [1].", [_TANNEURS], 0, False),  # unknown name
+    ("Le loyer du logement de la place du Marché est de 1 140,00 € [1].", [_TANNEURS], 900, False),  # everywhere
+])
+def test_unsupported_names(answer, cited, df, flagged):
+    warning = grounding.unsupported_names(_PLACE_Q, answer, cited, {"plac du march": df}, 2164)
+    if flagged:
+        assert warning is not None and warning.strong and warning.detail == "place du Marché"
+        assert "ne nomment pas" in warning.fr and "never name" in warning.en
+    else:
+        assert warning is None
+
+
+def test_a_name_in_the_cited_title_counts():
+    cited = ["Notification — Saveurs Collectives SAS Le prix unitaire est de 2,87 € HT."]
+    question = "Combien Saveurs Collectives facture-t-elle un repas ?"
+    answer = "Saveurs Collectives facture le repas 2,87 € HT [1]."
+    assert grounding.unsupported_names(question, answer, cited, {"saveur collect": 12}, 2164) is None
+    assert grounding.unsupported_names(question, answer, ["Le prix unitaire est de 2,87 € HT."],
+                                       {"saveur collect": 12}, 2164) is not None
