@@ -458,9 +458,28 @@ def name_phrases(question: str) -> list[tuple[str, str]]:
     return [(words, terms) for terms, words in out.items()]
 
 
+_NUMBERED = re.compile(r"(?<![\w-])([a-zà-ÿ]{3,})\s+(?:n[°o]\s*)?(\d{1,3})(?![\w-])")
+
+
+def numbered_things(question: str) -> list[tuple[str, str]]:
+    """Things the question designates by a number (« l'avenant n° 1 », « le lot 2 », « l'article 12 »), as
+    (words, index terms without « n° »). Years and reference codes (« 2025-AOO-03 ») are not among them."""
+    out: dict[str, str] = {}
+    for m in _NUMBERED.finditer(question):
+        stem = textnorm.index_terms(m.group(1)).split()
+        if stem and stem[0] not in textnorm.STOPWORDS:
+            out.setdefault(f"{stem[0]} {m.group(2)}", m.group(0))
+    return [(words, terms) for terms, words in out.items()]
+
+
+def _without_numero(text: str) -> str:
+    return " ".join(t for t in textnorm.index_terms(text).split() if t not in ("n", "no"))
+
+
 def unsupported_names(question: str, answer: str, cited: list[str], df: dict[str, int], n_docs: int,
                       max_share: float = 0.05) -> GroundingWarning | None:
-    """A name the question uses, repeated by the answer, that no cited passage (nor its title) contains.
+    """A name the question uses, or a thing it designates by a number, repeated by the answer, that no cited
+    passage (nor its title) contains.
 
     Asked the rent of « le logement communal de la place du Marché », a small model answers with the rent of
     the lodging « rue des Tanneurs »: « Le loyer … de la place du Marché est de 1 140,00 € [2] ». Every figure
@@ -474,6 +493,11 @@ def unsupported_names(question: str, answer: str, cited: list[str], df: dict[str
     missing = [words for words, terms in name_phrases(question)
                if f" {terms} " in said and not any(f" {terms} " in h for h in have)
                and 1 <= df.get(terms, 0) <= max(max_share * n_docs, 5)]
+    # « Le montant de l'avenant n° 1 au lot 2 est de 412 350 € [2] » from the lot 2 award: no passage cited
+    # speaks of an avenant n° 1. A numbered thing is checked whatever its frequency (« lot 1 » vs « lot 2 »).
+    said, have = f" {_without_numero(CITATION.sub(' ', answer))} ", [f" {_without_numero(t)} " for t in cited]
+    missing += [words for words, terms in numbered_things(question)
+                if f" {terms} " in said and not any(f" {terms} " in h for h in have)]
     if not missing:
         return None
     names = ", ".join(missing[:3])

@@ -329,3 +329,24 @@ def test_a_name_in_the_cited_title_counts():
     assert grounding.unsupported_names(question, answer, cited, {"saveur collect": 12}, 2164) is None
     assert grounding.unsupported_names(question, answer, ["Le prix unitaire est de 2,87 € HT."],
                                        {"saveur collect": 12}, 2164) is not None
+
+
+@pytest.mark.parametrize("question, things", [
+    ("Quel est le montant de l'avenant n° 1 au lot 2 ?", ["avenant n° 1", "lot 2"]),
+    ("Que dit l'article 12 du règlement ?", ["article 12"]),
+    ("Quelle était la date limite de la consultation 2025-AOO-03 ?", []),  # a reference code
+    ("Quel était le tarif en 2024 et pour 3 enfants ?", []),  # a year; « pour » is no thing
+])
+def test_numbered_things(question, things):
+    assert [words for words, _ in grounding.numbered_things(question)] == things
+
+
+@pytest.mark.parametrize("answer, cited, flagged", [
+    ("L'avenant n° 1 au lot 2 s'élève à 412 350 € [1].", ["Lot 2 – Chauffage Thermique Aulnay SARL 412 350,00 €"], True),
+    ("L'avenant n° 1 au lot 2 s'élève à 18 400 € [1].", ["L'avenant n°1 au lot 2 porte le montant à 18 400 €."], False),
+    ("Il s'élève à 412 350 € [1].", ["Lot 2 – Chauffage Thermique Aulnay SARL 412 350,00 €"], False),  # no claim
+])
+def test_unsupported_numbered_things(answer, cited, flagged):
+    question = "Quel est le montant de l'avenant n° 1 au lot 2 ?"
+    warning = grounding.unsupported_names(question, answer, cited, {}, 2164)
+    assert (warning is not None and warning.strong and "avenant n° 1" in warning.detail) if flagged else warning is None
