@@ -236,6 +236,7 @@ class AnswerService:
         df, n_docs = self.store.catalog.term_frequencies(terms + names, flt.spaces)
         cited = [f"{c.title} {c.passage}" for c in answer.citations]
         off_subject = (grounding.unsupported_names(query, checked.text, cited, df, n_docs)
+                       or grounding.unsupported_period(query, checked.text, cited)
                        or grounding.unsupported_subject(query, checked.text, cited, df, n_docs,
                                                         min_share=cfg.off_subject_share))
         if off_subject is not None and off_subject.strong and cfg.withhold_off_subject:

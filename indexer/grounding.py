@@ -509,6 +509,57 @@ def unsupported_names(question: str, answer: str, cited: list[str], df: dict[str
         "To be checked.", names, strong=True)
 
 
+# A period a quantity is asked for (« par mois », « le loyer mensuel », « au premier trimestre »), and the words a
+# passage uses for that period.
+_PERIOD_WORDS = {
+    "trimestre": r"trimestr\w*",
+    "semestre": r"semestr\w*",
+    "mois": r"mois|mensu\w*",
+    "semaine": r"semaines?|hebdomadaires?",
+    "jour": r"jours?|journ\w*|quotidien\w*",
+    "an": r"ans?|ann[ée]es?|annu\w*",
+    "heure": r"heures?|horaires?",
+}
+_ASKED_PERIOD = re.compile(
+    r"\b(?:par\s+(mois|semaine|jour|an|ann[ée]e|heure|trimestre|semestre)"
+    r"|(mensuel\w*|hebdomadaires?|annuel\w*|journali\w*|quotidien\w*|trimestriel\w*|semestriel\w*)"
+    r"|(?:premier|deuxi[èe]me|second|troisi[èe]me|quatri[èe]me|dernier)\s+(trimestre|semestre|mois))\b", re.IGNORECASE)
+
+
+def _period_of(word: str) -> str | None:
+    return next((period for period, pattern in _PERIOD_WORDS.items()
+                 if re.fullmatch(pattern, word, re.IGNORECASE)), None)
+
+
+def unsupported_period(question: str, answer: str, cited: list[str]) -> GroundingWarning | None:
+    """A period the question asks a quantity for, repeated by the answer, that no cited passage speaks of.
+
+    Asked how many meals were ordered « au cours du premier trimestre », a small model answers « 60 000 repas » from
+    « Minimum annuel 60 000 repas », repeating « premier trimestre »; asked a monthly rent, it gives a sum owed.
+    The period is checked by its family of words (« mensuel » / « mois »; « annuel » / « an », « année »)."""
+    if not cited:
+        return None
+    said = CITATION.sub(" ", answer).lower()
+    text = " ".join(cited)
+    missing = []
+    for m in _ASKED_PERIOD.finditer(question):
+        word = m.group(1) or m.group(2) or m.group(3)
+        period = _period_of(word)
+        if period is None or word.lower()[:5] not in said:
+            continue
+        if not re.search(rf"\b(?:{_PERIOD_WORDS[period]})\b", text, re.IGNORECASE):
+            missing.append(m.group(0))
+    if not missing:
+        return None
+    words = ", ".join(missing[:3])
+    return GroundingWarning(
+        "unsupported_subject",
+        f"La réponse parle de « {words} », période dont les passages cités ne parlent pas : le chiffre donné vaut "
+        "peut-être pour une autre période. À vérifier.",
+        f"The answer speaks of {words!r}, a period the cited passages never mention: its figure may hold for "
+        "another period. To be checked.", words, strong=True)
+
+
 def retrieval_is_weak(ev: Evidence, top_dense: float, *, min_coverage: float, min_dense: float) -> bool:
     """No LLM call when the passages clearly miss the question: no single passage holds a fair share
     of its distinctive words and none is close in meaning. Plausible questions whose words all occur

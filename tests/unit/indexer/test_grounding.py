@@ -350,3 +350,23 @@ def test_unsupported_numbered_things(answer, cited, flagged):
     question = "Quel est le montant de l'avenant n° 1 au lot 2 ?"
     warning = grounding.unsupported_names(question, answer, cited, {}, 2164)
     assert (warning is not None and warning.strong and "avenant n° 1" in warning.detail) if flagged else warning is None
+
+
+@pytest.mark.parametrize("question, answer, cited, flagged", [
+    ("Combien de repas ont été commandés au cours du premier trimestre ?",
+     "Au cours du premier trimestre, 60 000 repas ont été commandés [1].", ["Minimum annuel 60 000 repas."], True),
+    ("Combien de repas ont été commandés au cours du premier trimestre ?",
+     "Au premier trimestre, 14 200 repas ont été commandés [1].", ["Au 1er trimestre : 14 200 repas."], False),
+    ("Quel est le loyer mensuel du logement ?", "Le loyer mensuel est de 1 140 € [1].",
+     ["Loyer logement communal 1 140,00 € restant dû."], True),
+    ("Quel est le loyer mensuel du logement ?", "Le loyer mensuel est de 540 € [1].", ["Loyer : 540 € par mois."], False),
+    ("Quel est le loyer mensuel du logement ?", "Le loyer est de 1 140 € [1].",  # the answer claims no period
+     ["Loyer logement communal 1 140,00 €."], False),
+    ("Quel est le plafond annuel de l'IFSE ?", "Le plafond annuel est de 36 210 € [1].",
+     ["Plafond de l'IFSE : 36 210 € par an."], False),
+    ("En horaires variables, quelles heures de présence ?", "De 9 h à 11 h 30 en horaires variables [1].",
+     ["Plage fixe du matin 9 h 00 – 11 h 30."], False),  # « horaires variables » asks for no rate
+])
+def test_unsupported_period(question, answer, cited, flagged):
+    warning = grounding.unsupported_period(question, answer, cited)
+    assert (warning is not None and warning.strong) if flagged else warning is None
