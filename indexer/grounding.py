@@ -498,15 +498,17 @@ def unsupported_names(question: str, answer: str, cited: list[str], df: dict[str
     said, have = f" {_without_numero(CITATION.sub(' ', answer))} ", [f" {_without_numero(t)} " for t in cited]
     missing += [words for words, terms in numbered_things(question)
                 if f" {terms} " in said and not any(f" {terms} " in h for h in have)]
+    return _speaks_of(missing, "que les passages cités ne nomment pas : elle répond peut-être sur autre chose.",
+                      "which the cited passages never name: it may be about something else.")
+
+
+def _speaks_of(missing: list[str], fr: str, en: str) -> GroundingWarning | None:
+    """The strong off-subject warning for specifics of the question that the cited passages lack."""
     if not missing:
         return None
-    names = ", ".join(missing[:3])
-    return GroundingWarning(
-        "unsupported_subject",
-        f"La réponse parle de « {names} », que les passages cités ne nomment pas : elle répond peut-être sur "
-        "autre chose. À vérifier.",
-        f"The answer speaks of {names!r}, which the cited passages never name: it may be about something else. "
-        "To be checked.", names, strong=True)
+    words = ", ".join(missing[:3])
+    return GroundingWarning("unsupported_subject", f"La réponse parle de « {words} », {fr} À vérifier.",
+                            f"The answer speaks of {words!r}, {en} To be checked.", words, strong=True)
 
 
 # A period a quantity is asked for (« par mois », « le loyer mensuel », « au premier trimestre »), and the words a
@@ -549,15 +551,9 @@ def unsupported_period(question: str, answer: str, cited: list[str]) -> Groundin
             continue
         if not re.search(rf"\b(?:{_PERIOD_WORDS[period]})\b", text, re.IGNORECASE):
             missing.append(m.group(0))
-    if not missing:
-        return None
-    words = ", ".join(missing[:3])
-    return GroundingWarning(
-        "unsupported_subject",
-        f"La réponse parle de « {words} », période dont les passages cités ne parlent pas : le chiffre donné vaut "
-        "peut-être pour une autre période. À vérifier.",
-        f"The answer speaks of {words!r}, a period the cited passages never mention: its figure may hold for "
-        "another period. To be checked.", words, strong=True)
+    return _speaks_of(missing, "période dont les passages cités ne parlent pas : le chiffre donné vaut peut-être "
+                      "pour une autre période.", "a period the cited passages never mention: its figure may hold "
+                      "for another period.")
 
 
 def retrieval_is_weak(ev: Evidence, top_dense: float, *, min_coverage: float, min_dense: float) -> bool:
