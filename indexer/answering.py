@@ -231,10 +231,10 @@ class AnswerService:
                     f"les chiffres ou dates {figs} ne figurent dans aucun des passages trouvés" if len(invented) > 1
                     else f"le chiffre ou la date {figs} ne figure dans aucun des passages trouvés"),
                     f"{', '.join(invented[:3])} appear{'' if len(invented) > 1 else 's'} in none of the passages found")
-        names = [terms for _, terms in grounding.name_phrases(query)]
+        names = [terms for _, terms, _ in grounding.name_phrases(query)]
         terms = grounding.textnorm.query_terms(query)
         df, n_docs = self.store.catalog.term_frequencies(terms + names, flt.spaces)
-        cited = [f"{c.title} {c.passage}" for c in answer.citations]
+        cited = [f"{c.title} {shown[c.n - 1].context} {shown[c.n - 1].section} {c.passage}" for c in answer.citations]
         off_subject = (grounding.unsupported_names(query, checked.text, cited, df, n_docs)
                        or grounding.unsupported_period(query, checked.text, cited)
                        or grounding.unsupported_subject(query, checked.text, cited, df, n_docs,

@@ -38,8 +38,11 @@ _ASKS_DURATION = re.compile(
     r"\b(?:combien\s+de\s+temps|(?:quel|sous\s+quel|dans\s+quel)\s+(?:est\s+le\s+)?d[ée]lai"
     r"|quels\s+(?:sont\s+les\s+)?d[ée]lais|quelle\s+(?:est\s+la\s+)?dur[ée]e)\b", _I)
 _ASKS_DATE = re.compile(
-    r"\b(?:quelle\s+date|quel\s+jour|quelle\s+ann[ée]e|en\s+quelle\s+ann[ée]e|quel\s+mois"
-    r"|quel(?:le)?s?\s+(?:est|sont|[ée]tait|[ée]taient|sera|seront)\s+(?:la|les)\s+dates?)\b", _I)
+    r"\b(?:quelle\s+date|quel\s+jour|quelle\s+ann[ée]e|en\s+quelle\s+ann[ée]e|quel\s+mois)\b", _I)
+# « Quelle est la date de versement ? » asks for a date as vaguely as « quand » does: « versé mensuellement »,
+# « au plus tard deux mois avant la séance » answer it.
+_ASKS_DATE_OF = re.compile(
+    r"\bquel(?:le)?s?\s+(?:est|sont|[ée]tait|[ée]taient|sera|seront)\s+(?:la|les)\s+dates?\b", _I)
 # Words that open a clause after a conjunction « quand » (« quand on reçoit la médaille », « quand c'est cassé »).
 _SUBJECT = (r"(?:je|j'|tu|il|elle|on|nous|vous|ils|elles|ça|cela|ce|cet|cette|ces|c'|le|la|les|l'|un|une|des|du|au|"
             r"aux|mon|ma|mes|ton|ta|tes|son|sa|ses|notre|votre|nos|vos|leur|leurs)\b")
@@ -65,7 +68,7 @@ def asked_kinds(question: str) -> list[str]:
         out.append("count")
     if _ASKS_DURATION.search(question):
         out.append("duration")
-    if _ASKS_DATE.search(question) or _ASKS_WHEN.search(question):
+    if _ASKS_DATE.search(question) or _ASKS_WHEN.search(question) or _ASKS_DATE_OF.search(question):
         out.append("date")
     return out
 
@@ -95,7 +98,7 @@ _UNIT = r"(?:jours?|semaines?|mois|ans?|ann[ée]es?|heures?|h|trimestres?|semest
 # le dernier jour du mois », « chaque trimestre », « avant la séance ».
 _PERIOD = re.compile(rf"\b\d+\s*{_UNIT}\b|\b(?:chaque|tous\s+les|toutes\s+les|par)\s+{_UNIT}\b|"
                      rf"\b(?:mensuel\w*|annuel\w*|trimestriel\w*|hebdomadaire\w*|quotidien\w*)\b|"
-                     rf"\b(?:au\s+plus\s+tard|avant|apr[èe]s|d[èe]s|lors\s+d[eu']|pendant|jusqu'[àa]|[àa]\s+partir\s+d[eu'])\b",
+                     rf"\b(?:au\s+plus\s+tard|avant|apr[èe]s|dès|lors\s+d[eu']|pendant|jusqu'[àa]|[àa]\s+(?:partir|compter)\s+d[eu'])\b",
                      _I)
 
 
@@ -141,7 +144,7 @@ def gives(kind: str, answer: str, question: str = "") -> bool:
     if kind == "date":
         if _ANY_YEAR.search(text) or _DATE.search(text):
             return True
-        strict = _ASKS_DATE.search(question) and not _ASKS_WHEN.search(question)
+        strict = _ASKS_DATE.search(question) and not (_ASKS_WHEN.search(question) or _ASKS_DATE_OF.search(question))
         return not strict and bool(_PERIOD.search(text))
     raise ValueError(kind)
 

@@ -422,64 +422,93 @@ _PLACE_NOUNS = frozenset("""
 rue place avenue boulevard chemin allée quai impasse route quartier cimetière salle école parc stade gymnase piscine
 maison résidence lotissement zone square hameau pont jardin centre espace halle
 """.split())
+_TITLES = frozenset("m mme mmes mlle mlles monsieur madame mademoiselle me maître dr docteur".split())
+_LINKS = frozenset(("de", "du", "des", "d'", "d’", "la", "l'", "l’"))
 
 
-def name_phrases(question: str) -> list[tuple[str, str]]:
-    """The names the question uses (capitalised words inside a sentence: « Saveurs Collectives », « Jules-Ferry »),
-    with the place noun they qualify (« place du Marché »), as (words, index terms)."""
+def _capital(word: str) -> bool:
+    return word[:1].isupper() and not word.isupper() and len(word) >= 3 and word.lower() not in _TITLES
+
+
+def name_phrases(question: str) -> list[tuple[str, str, bool]]:
+    """The names the question uses: runs of capitalised words (« Saveurs Collectives », « Centre communal
+    d'Action sociale » through « de », « d' », « la »), titles (« Mme », « M. ») left out, with the place noun they
+    qualify when there is one (« place du Marché »), as (words, index terms, is a place)."""
     toks = [m.group(0) for m in _NAME_TOKEN.finditer(question)]
-
-    def capital(word: str) -> bool:
-        return word[:1].isupper() and not word.isupper() and len(word) >= 3
-
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, bool]] = {}
     start, i = True, 0
     while i < len(toks):
         word = toks[i]
-        if word in ".?!:;«(":
+        if word in ".?!:;«(" and not (word == "." and i and toks[i - 1].lower() in _TITLES):
             start, i = True, i + 1
             continue
-        if start or word in "»)" or not capital(word):
-            start, i = start and word in "»)", i + 1
+        # A capital opening a sentence is a name only when a capitalised word follows and it is no common word
+        # (« Saveurs Collectives a-t-elle… », not « Combien Saveurs… »).
+        opens = _capital(word) and (not start or (i + 1 < len(toks) and _capital(toks[i + 1])
+                                                  and textnorm.strip_accents(word.lower()) not in textnorm.STOPWORDS))
+        if not opens:
+            start, i = start and word in "».)", i + 1
             continue
         j = i
-        while j + 1 < len(toks) and capital(toks[j + 1]):
-            j += 1
+        while True:  # « Centre Communal d'Action Sociale », « Union sportive de Valmoreau » stops at « sportive »
+            k = j + 1
+            while k < len(toks) and toks[k].lower() in _LINKS:
+                k += 1
+            if k < len(toks) and _capital(toks[k]) and (k == j + 1 or k - j <= 3):
+                j = k
+            else:
+                break
         k = i - 1  # « place du Marché », « avenue de la Libération »
         if k >= 1 and toks[k].lower() in ("la", "l'", "l’") and toks[k - 1].lower() == "de":
             k -= 1
-        first = k - 1 if k >= 1 and toks[k].lower() in ("du", "de", "des", "d'", "d’") \
-            and toks[k - 1].lower() in _PLACE_NOUNS else i
-        words = " ".join(toks[first:j + 1]).replace("' ", "'").replace("’ ", "’")
+        place = k >= 1 and toks[k].lower() in ("du", "de", "des", "d'", "d’") and toks[k - 1].lower() in _PLACE_NOUNS
+        words = " ".join(toks[k - 1 if place else i:j + 1]).replace("' ", "'").replace("’ ", "’")
         terms = textnorm.index_terms(words)
         if terms:
-            out.setdefault(terms, words)
+            out.setdefault(terms, (words, place))
         start, i = False, j + 1
-    return [(words, terms) for terms, words in out.items()]
+    return [(words, terms, place) for terms, (words, place) in out.items()]
 
 
-_NUMBERED = re.compile(r"(?<![\w-])([a-zà-ÿ]{3,})\s+(?:n[°o]\s*)?(\d{1,3})(?![\w-])")
+def _named_in(terms: str, words: str, place: bool, text: str) -> bool:
+    """Whether a passage (index terms, padded) names the thing: a place by its whole phrase (« place du Marché »,
+    not « droits de place (marché) »), another name by all its words in any order, or by its initials (« CCAS »)."""
+    if place:
+        return f" {terms} " in text
+    capitals = [w for w in re.findall(r"[^\W\d_]+", words) if w[:1].isupper()]
+    initials = "".join(w[0] for w in capitals).lower()
+    if len(initials) >= 2 and f" {initials} " in text:
+        return True
+    return all(f" {t} " in text for t in textnorm.index_terms(" ".join(capitals)).split())
+
+
+# Nouns that designate one numbered part of a file or an act: « le lot 2 », « l'avenant n° 1 », « l'article 12 ».
+_NUMBERED = re.compile(r"(?<![\w-])(lots?|avenants?|articles?|art\.|annexes?|chapitres?|tranches?|phases?|"
+                       r"b[âa]timents?|[ée]chelons?)\s+(?:n[°o]\s*)?(\d{1,3})(?![\w-])", re.IGNORECASE)
+
+
+def _noun_stem(noun: str) -> str:
+    stem = textnorm.index_terms(noun).split()[0]
+    return "articl" if stem == "art" else stem
 
 
 def numbered_things(question: str) -> list[tuple[str, str]]:
     """Things the question designates by a number (« l'avenant n° 1 », « le lot 2 », « l'article 12 »), as
-    (words, index terms without « n° »). Years and reference codes (« 2025-AOO-03 ») are not among them."""
+    (words, stem of the noun). Years, reference codes (« 2025-AOO-03 ») and other nouns are not among them."""
     out: dict[str, str] = {}
     for m in _NUMBERED.finditer(question):
-        stem = textnorm.index_terms(m.group(1)).split()
-        if stem and stem[0] not in textnorm.STOPWORDS:
-            out.setdefault(f"{stem[0]} {m.group(2)}", m.group(0))
-    return [(words, terms) for terms, words in out.items()]
+        out.setdefault(f"{_noun_stem(m.group(1))} {m.group(2)}", m.group(0))
+    return [(words, terms.split()[0]) for terms, words in out.items()]
 
 
-def _without_numero(text: str) -> str:
-    return " ".join(t for t in textnorm.index_terms(text).split() if t not in ("n", "no"))
+def _padded_terms(text: str) -> str:
+    return " " + " ".join("articl" if t == "art" else t for t in textnorm.index_terms(text).split()) + " "
 
 
 def unsupported_names(question: str, answer: str, cited: list[str], df: dict[str, int], n_docs: int,
                       max_share: float = 0.05) -> GroundingWarning | None:
     """A name the question uses, or a thing it designates by a number, repeated by the answer, that no cited
-    passage (nor its title) contains.
+    passage (with its title and headings) names.
 
     Asked the rent of « le logement communal de la place du Marché », a small model answers with the rent of
     the lodging « rue des Tanneurs »: « Le loyer … de la place du Marché est de 1 140,00 € [2] ». Every figure
@@ -488,16 +517,15 @@ def unsupported_names(question: str, answer: str, cited: list[str], df: dict[str
     everywhere (the commune's own, above ``max_share`` of the passages, from five passages on)."""
     if not cited:
         return None
-    said = f" {textnorm.index_terms(CITATION.sub(' ', answer))} "
-    have = [f" {textnorm.index_terms(text)} " for text in cited]
-    missing = [words for words, terms in name_phrases(question)
-               if f" {terms} " in said and not any(f" {terms} " in h for h in have)
+    said = _padded_terms(CITATION.sub(" ", answer))
+    have = [_padded_terms(text) for text in cited]
+    missing = [words for words, terms, place in name_phrases(question)
+               if _named_in(terms, words, place, said) and not any(_named_in(terms, words, place, h) for h in have)
                and 1 <= df.get(terms, 0) <= max(max_share * n_docs, 5)]
     # « Le montant de l'avenant n° 1 au lot 2 est de 412 350 € [2] » from the lot 2 award: no passage cited
-    # speaks of an avenant n° 1. A numbered thing is checked whatever its frequency (« lot 1 » vs « lot 2 »).
-    said, have = f" {_without_numero(CITATION.sub(' ', answer))} ", [f" {_without_numero(t)} " for t in cited]
-    missing += [words for words, terms in numbered_things(question)
-                if f" {terms} " in said and not any(f" {terms} " in h for h in have)]
+    # speaks of an avenant at all. (« lot 1 » for « lot 2 » is left alone: « les lots 1 et 2 », « Lot | 2 ».)
+    missing += [words for words, noun in numbered_things(question)
+                if f" {noun} " in said and not any(f" {noun} " in h for h in have)]
     return _speaks_of(missing, "que les passages cités ne nomment pas : elle répond peut-être sur autre chose.",
                       "which the cited passages never name: it may be about something else.")
 
@@ -512,15 +540,15 @@ def _speaks_of(missing: list[str], fr: str, en: str) -> GroundingWarning | None:
 
 
 # A period a quantity is asked for (« par mois », « le loyer mensuel », « au premier trimestre »), and the words a
-# passage uses for that period.
+# text uses for that period (« 25 €/h », « 2 jours par sem. », « T1 », « de janvier à mars » for a quarter).
 _PERIOD_WORDS = {
-    "trimestre": r"trimestr\w*",
-    "semestre": r"semestr\w*",
+    "trimestre": rf"trimestr\w*|T[1-4]|(?:{textnorm.MONTHS})\s*(?:à|au|-|–)\s*(?:{textnorm.MONTHS})",
+    "semestre": rf"semestr\w*|S[12]|(?:{textnorm.MONTHS})\s*(?:à|au|-|–)\s*(?:{textnorm.MONTHS})",
     "mois": r"mois|mensu\w*",
-    "semaine": r"semaines?|hebdomadaires?",
-    "jour": r"jours?|journ\w*|quotidien\w*",
+    "semaine": r"semaines?|sem|hebdomadaires?",
+    "jour": r"jours?|j|journ\w*|quotidien\w*",
     "an": r"ans?|ann[ée]es?|annu\w*",
-    "heure": r"heures?|horaires?",
+    "heure": r"heures?|h|horaires?",
 }
 _ASKED_PERIOD = re.compile(
     r"\b(?:par\s+(mois|semaine|jour|an|ann[ée]e|heure|trimestre|semestre)"
@@ -541,15 +569,15 @@ def unsupported_period(question: str, answer: str, cited: list[str]) -> Groundin
     The period is checked by its family of words (« mensuel » / « mois »; « annuel » / « an », « année »)."""
     if not cited:
         return None
-    said = CITATION.sub(" ", answer).lower()
+    said = CITATION.sub(" ", answer)
     text = " ".join(cited)
     missing = []
     for m in _ASKED_PERIOD.finditer(question):
-        word = m.group(1) or m.group(2) or m.group(3)
-        period = _period_of(word)
-        if period is None or word.lower()[:5] not in said:
+        period = _period_of(m.group(1) or m.group(2) or m.group(3))
+        if period is None:
             continue
-        if not re.search(rf"\b(?:{_PERIOD_WORDS[period]})\b", text, re.IGNORECASE):
+        family = re.compile(rf"(?<![\w-])(?:{_PERIOD_WORDS[period]})(?![\w-])", re.IGNORECASE)
+        if family.search(said) and not family.search(text):
             missing.append(m.group(0))
     return _speaks_of(missing, "période dont les passages cités ne parlent pas : le chiffre donné vaut peut-être "
                       "pour une autre période.", "a period the cited passages never mention: its figure may hold "

@@ -94,6 +94,7 @@ class Hit:
     repealed: bool = False  # a later readable act repealed or replaced this one
     legal_warning: str = ""  # French sentence: repealed / amended by which act
     continued: bool = False  # the text holds the next passage of the page too (see AnswerService)
+    context: str = ""  # the headings above the section (« Titre IV — Autorisations spéciales d'absence »)
     ranks: dict[str, int] = field(default_factory=dict)
     scores: dict[str, float] = field(default_factory=dict)  # raw score per retriever (dense: cosine)
 
@@ -273,7 +274,8 @@ class Searcher:
             status = statuses.get(row["doc_id"])
             hits.append(Hit(chunk_id=cid, doc_id=row["doc_id"], path=row["path"], title=row["title"] or "",
                             page=row["page_start"], page_label=row["page_label"] or str(row["page_start"]),
-                            section=row["section"] or "", text=row["text"], score=fused[cid],
+                            section=row["section"] or "", context=row["context"] or "", text=row["text"],
+                            score=fused[cid],
                             doc_type=row["doc_type"] or "", doc_date=row["doc_date"] or "", space=row["space"],
                             unit=row["unit"] or "page", repealed=bool(status and not status.in_force),
                             ranks=ranks.get(cid, {}), scores=raw.get(cid, {})))

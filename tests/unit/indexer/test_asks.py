@@ -49,6 +49,11 @@ def test_asked_kinds(question, kinds):
 
 
 @pytest.mark.parametrize("kind, answer, question, expected", [
+    # « Quelle est la date de … » is answered by a period or a deadline too, like « quand ».
+    ("date", "Le RIFSEEP est versé mensuellement avec le traitement [1].",
+     "Quelle est la date de versement du RIFSEEP ?", True),
+    ("date", "Au plus tard deux mois avant la séance [1].", "Quelle est la date limite de dépôt ?", True),
+    ("date", "La subvention est ramenée à 11 000 € [3].", "Quelle est la date de l'arbre de Noël ?", False),
     ("money", "Le repas coûte 3,45 € [1].", "", True),
     ("money", "L'avance est de 10 % du montant initial [2].", "", True),
     ("money", "On perçoit 6/7e de la rémunération [1].", "", True),

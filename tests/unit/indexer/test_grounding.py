@@ -297,7 +297,7 @@ def test_check_answer_with_no_passage_does_not_fail():
     ("Le CET est-il plafonné ?", []),  # acronyms are left to the synonyms
 ])
 def test_name_phrases(question, names):
-    assert [words for words, _ in grounding.name_phrases(question)] == names
+    assert [words for words, _, _ in grounding.name_phrases(question)] == names
 
 
 _PLACE_Q = "Quel est le loyer mensuel du logement communal de la place du Marché ?"
@@ -342,7 +342,7 @@ def test_numbered_things(question, things):
 
 
 @pytest.mark.parametrize("answer, cited, flagged", [
-    ("L'avenant n° 1 au lot 2 s'élève à 412 350 € [1].", ["Lot 2 – Chauffage Thermique Aulnay SARL 412 350,00 €"], True),
+    ("L'avenant n° 1 au lot 2 s'élève à 412 350 € [1].", ["Lot 2 – Chauffage Thermique Aulnay 412 350,00 €"], True),
     ("L'avenant n° 1 au lot 2 s'élève à 18 400 € [1].", ["L'avenant n°1 au lot 2 porte le montant à 18 400 €."], False),
     ("Il s'élève à 412 350 € [1].", ["Lot 2 – Chauffage Thermique Aulnay SARL 412 350,00 €"], False),  # no claim
 ])
@@ -359,7 +359,8 @@ def test_unsupported_numbered_things(answer, cited, flagged):
      "Au premier trimestre, 14 200 repas ont été commandés [1].", ["Au 1er trimestre : 14 200 repas."], False),
     ("Quel est le loyer mensuel du logement ?", "Le loyer mensuel est de 1 140 € [1].",
      ["Loyer logement communal 1 140,00 € restant dû."], True),
-    ("Quel est le loyer mensuel du logement ?", "Le loyer mensuel est de 540 € [1].", ["Loyer : 540 € par mois."], False),
+    ("Quel est le loyer mensuel du logement ?", "Le loyer mensuel est de 540 € [1].", ["Loyer : 540 € par mois."],
+     False),
     ("Quel est le loyer mensuel du logement ?", "Le loyer est de 1 140 € [1].",  # the answer claims no period
      ["Loyer logement communal 1 140,00 €."], False),
     ("Quel est le plafond annuel de l'IFSE ?", "Le plafond annuel est de 36 210 € [1].",
@@ -370,3 +371,31 @@ def test_unsupported_numbered_things(answer, cited, flagged):
 def test_unsupported_period(question, answer, cited, flagged):
     warning = grounding.unsupported_period(question, answer, cited)
     assert (warning is not None and warning.strong) if flagged else warning is None
+
+
+@pytest.mark.parametrize("question, answer, cited, df", [
+    # Titles are no names, and a name is found whatever the case and the first names around it.
+    ("Qui remplace Mme Durand au conseil municipal ?", "Mme Durand est remplacée par M. Leroy [1].",
+     ["…la démission de Madame Sophie DURAND, conseillère municipale…"], {"durand": 10}),
+    # A name written by its initials.
+    ("Que fait le Centre Communal d'Action Sociale ?", "Le Centre Communal d'Action Sociale aide les familles [1].",
+     ["CCAS : accueil le mardi, aide aux familles."], {"centr communal d action social": 10}),
+    # The numbered part is named by the heading of the cited passage, not its text (given with it).
+    ("Quel est le montant du lot 2 ?", "Le montant du lot 2 est de 45 000 € HT [1].",
+     ["Lot 2 – Menuiseries Le montant est de 45 000 € HT."], {}),
+    # « Les lots 1 et 2 », « Art. 12 »: the noun is there.
+    ("Quel est le délai du lot 2 ?", "Le délai du lot 2 est de 6 mois [1].", ["Pour les lots 1 et 2 : 6 mois."], {}),
+    ("Que dit l'article 12 ?", "L'article 12 impose un préavis [1].", ["Art. 12 — Un préavis est imposé."], {}),
+])
+def test_names_checks_leave_correct_answers_alone(question, answer, cited, df):
+    assert grounding.unsupported_names(question, answer, cited, df, 2000) is None
+
+
+@pytest.mark.parametrize("question, answer, cited", [
+    ("Combien coûte l'adhésion au CNAS par an ?", "L'adhésion coûte 212 € par agent [1].", ["212 € par agent."]),
+    ("Combien de repas au premier trimestre ?", "Au premier trimestre, 14 000 repas [1].",
+     ["De janvier à mars : 14 000 repas."]),
+    ("Quel est le tarif par heure ?", "Le tarif par heure est de 25 € [1].", ["Location : 25 €/h."]),
+])
+def test_period_written_otherwise_is_found(question, answer, cited):
+    assert grounding.unsupported_period(question, answer, cited) is None
