@@ -487,21 +487,17 @@ _NUMBERED = re.compile(r"(?<![\w-])(lots?|avenants?|articles?|art\.|annexes?|cha
                        r"b[âa]timents?|[ée]chelons?)\s+(?:n[°o]\s*)?(\d{1,3})(?![\w-])", re.IGNORECASE)
 
 
-def _noun_stem(noun: str) -> str:
-    stem = textnorm.index_terms(noun).split()[0]
-    return "articl" if stem == "art" else stem
-
-
 def numbered_things(question: str) -> list[tuple[str, str]]:
     """Things the question designates by a number (« l'avenant n° 1 », « le lot 2 », « l'article 12 »), as
     (words, stem of the noun). Years, reference codes (« 2025-AOO-03 ») and other nouns are not among them."""
     out: dict[str, str] = {}
     for m in _NUMBERED.finditer(question):
-        out.setdefault(f"{_noun_stem(m.group(1))} {m.group(2)}", m.group(0))
+        out.setdefault(f"{_padded_terms(m.group(1)).split()[0]} {m.group(2)}", m.group(0))
     return [(words, terms.split()[0]) for terms, words in out.items()]
 
 
 def _padded_terms(text: str) -> str:
+    """Index terms between spaces, « Art. » read as « article »."""
     return " " + " ".join("articl" if t == "art" else t for t in textnorm.index_terms(text).split()) + " "
 
 
@@ -550,6 +546,8 @@ _PERIOD_WORDS = {
     "an": r"ans?|ann[ée]es?|annu\w*",
     "heure": r"heures?|h|horaires?",
 }
+_PERIOD_FAMILY = {period: re.compile(rf"(?<![\w-])(?:{words})(?![\w-])", re.IGNORECASE)
+                  for period, words in _PERIOD_WORDS.items()}
 _ASKED_PERIOD = re.compile(
     r"\b(?:par\s+(mois|semaine|jour|an|ann[ée]e|heure|trimestre|semestre)"
     r"|(mensuel\w*|hebdomadaires?|annuel\w*|journali\w*|quotidien\w*|trimestriel\w*|semestriel\w*)"
@@ -557,8 +555,7 @@ _ASKED_PERIOD = re.compile(
 
 
 def _period_of(word: str) -> str | None:
-    return next((period for period, pattern in _PERIOD_WORDS.items()
-                 if re.fullmatch(pattern, word, re.IGNORECASE)), None)
+    return next((period for period, family in _PERIOD_FAMILY.items() if family.fullmatch(word)), None)
 
 
 def unsupported_period(question: str, answer: str, cited: list[str]) -> GroundingWarning | None:
@@ -576,7 +573,7 @@ def unsupported_period(question: str, answer: str, cited: list[str]) -> Groundin
         period = _period_of(m.group(1) or m.group(2) or m.group(3))
         if period is None:
             continue
-        family = re.compile(rf"(?<![\w-])(?:{_PERIOD_WORDS[period]})(?![\w-])", re.IGNORECASE)
+        family = _PERIOD_FAMILY[period]
         if family.search(said) and not family.search(text):
             missing.append(m.group(0))
     return _speaks_of(missing, "période dont les passages cités ne parlent pas : le chiffre donné vaut peut-être "
