@@ -13,7 +13,9 @@ paths are timed without the query embedding (it is the same for both):
 The two are interleaved query by query; each round over all questions gives a p50 and a p95, and the
 figures are min/median/max over rounds. Stores are cached under $PASSEUR_BENCH_CACHE (one per size).
 
-    python bench/latency.py [--quick | --sizes 10000,100000,1000000] [--rounds 3] [--build-minutes 30]
+    python bench/latency.py [--quick | --sizes 10000,100000,1000000] [--rounds 3] [--build-minutes 30] [--resume]
+
+A build stopped by --build-minutes is kept; --resume goes on with it (the 1M store takes ~50 min on 2 cores).
 """
 
 from __future__ import annotations
@@ -106,21 +108,31 @@ def write_batch(store, maker, start: int, count: int, base: np.ndarray, rng) -> 
     return t1 - t0, time.perf_counter() - t1
 
 
-def build(n: int, home: Path, minutes: float) -> dict:
-    """Write n passages (or as many as ``minutes`` allow); returns the build record."""
-    shutil.rmtree(home, ignore_errors=True)
-    home.mkdir(parents=True)
+def build(n: int, home: Path, minutes: float, previous: dict | None = None) -> dict:
+    """Write n passages (or as many as ``minutes`` allow); returns the build record.
+
+    With ``previous`` (the record of a build that was stopped by its time limit), the store in ``home`` is kept
+    and the build goes on from the passages already written; times and progress add up over the sessions.
+    """
+    done = previous["built"] if previous else 0
+    if not previous:
+        shutil.rmtree(home, ignore_errors=True)
+        home.mkdir(parents=True)
     store = open_store(home)
-    store.catalog.add_source("/synthetique", "general")  # source id 1
-    with store.catalog.tx() as c:
-        store.catalog.set_meta(c, "embedding_model", store.model_id)
-    maker, rng, base = common.TextMaker(seed=n), np.random.default_rng(n), base_vectors()
-    started = time.perf_counter()
-    sql_s = chroma_s = 0.0
-    done = 0
-    progress = []
+    if not previous:
+        store.catalog.add_source("/synthetique", "general")  # source id 1
+        with store.catalog.tx() as c:
+            store.catalog.set_meta(c, "embedding_model", store.model_id)
+    # a resumed build draws new text and noise (seeded by where it resumes), not the first session's again
+    maker, rng, base = common.TextMaker(seed=n + done), np.random.default_rng(n + done), base_vectors()
+    before_s = previous["build_s"] - previous.get("first_open_s", 0.0) if previous else 0.0
+    started = time.perf_counter() - before_s
+    sql_s = previous["sqlite_s"] if previous else 0.0
+    chroma_s = previous["chroma_s"] if previous else 0.0
+    progress = list(previous["progress"]) if previous else []
+    session_start = time.perf_counter()
     while done < n:
-        if time.perf_counter() - started > minutes * 60:
+        if time.perf_counter() - session_start > minutes * 60:
             break
         a, b = write_batch(store, maker, done, min(BATCH, n - done), base, rng)
         sql_s, chroma_s, done = sql_s + a, chroma_s + b, done + min(BATCH, n - done)
@@ -135,19 +147,25 @@ def build(n: int, home: Path, minutes: float) -> dict:
     store.close()
     t_open = time.perf_counter()
     open_store(home).close()  # first open after the build: the catalogue's act backfill, if any, runs here
-    record = {"target": n, "built": done, "build_s": time.perf_counter() - started, "sqlite_s": sql_s,
-              "chroma_s": chroma_s, "first_open_s": time.perf_counter() - t_open, "progress": progress,
-              "complete": done == n}
+    first_open_s = time.perf_counter() - t_open
+    record = {"target": n, "built": done, "build_s": t_open - started + first_open_s, "sqlite_s": sql_s,
+              "chroma_s": chroma_s, "first_open_s": first_open_s, "progress": progress,
+              "complete": done == n, "sessions": (previous or {}).get("sessions", 0) + 1}
     (home / "bench-build.json").write_text(json.dumps(record))
     return record
 
 
-def ensure_store(n: int, minutes: float = 30.0, rebuild: bool = False) -> tuple[Path, dict]:
-    """The cached store of n synthetic passages, built when missing."""
+def ensure_store(n: int, minutes: float = 30.0, rebuild: bool = False, resume: bool = False) -> tuple[Path, dict]:
+    """The cached store of n synthetic passages, built when missing (or completed, with ``resume``)."""
     home = common.CACHE / f"store-{n}"
     meta = home / "bench-build.json"
     if meta.exists() and not rebuild:
-        return home, json.loads(meta.read_text())
+        record = json.loads(meta.read_text())
+        if record["complete"] or not resume:
+            return home, record
+        print(f"  resuming the build of {home} at {record['built']:,} of {n:,} passages (limit {minutes:.0f} min)",
+              flush=True)
+        return home, build(n, home, minutes, previous=record)
     print(f"  building a store of {n:,} passages in {home} (limit {minutes:.0f} min)", flush=True)
     return home, build(n, home, minutes)
 
@@ -319,6 +337,8 @@ def main() -> int:
     ap.add_argument("--questions", type=int, default=100)
     ap.add_argument("--build-minutes", type=float, default=30.0, help="stop a build that runs longer than this")
     ap.add_argument("--rebuild", action="store_true")
+    ap.add_argument("--resume", action="store_true",
+                    help="go on with a cached build that its time limit stopped (another --build-minutes)")
     ap.add_argument("--png", default=str(PNG))
     ap.add_argument("--profile", action="store_true",
                     help="also profile one pass of hybrid searches per size (pyinstrument; text next to --json-out)")
@@ -330,7 +350,7 @@ def main() -> int:
     qs = questions(args.questions)
     rows, builds = [], []
     for n in sizes:
-        home, record = ensure_store(n, args.build_minutes, args.rebuild)
+        home, record = ensure_store(n, args.build_minutes, args.rebuild, args.resume)
         builds.append(record)
         if not record["complete"]:
             rate = record["built"] / record["build_s"]
