@@ -48,7 +48,11 @@ class Checked:
 
 def normalise_figure(fig: str) -> str:
     """One spelling per value: "412 350,00", "412.350" and "412 350" are the same amount, "3,50" and "3.5" the
-    same rate; "5.000" is five thousand (a dot before three digits groups thousands), "12.03.2024" a date."""
+    same rate; "5.000" is five thousand (a dot before three digits groups thousands), "12.03.2024" a date.
+    A day of a month is "day/month" however written: "1er septembre", "01/09/2025", "2025-09-01" → "1/9"."""
+    day = _day_of_month(fig)
+    if day:
+        return day
     f = re.sub(r"[  \u202f]", "", fig)
     if re.fullmatch(r"\d{1,3}(?:\.\d{3})+", f):
         return f.replace(".", "")
@@ -58,12 +62,69 @@ def normalise_figure(fig: str) -> str:
     return f
 
 
+# Days of a month are figures of their own: « le 8 octobre 2025 » is checked as « 8/10 » and « 2025 », so that a
+# date copied from another passage (or another year's) is caught, not only its year.
+_MONTH_WORD = (rf"(?:{textnorm.MONTHS}|janv|f[ée]vr|avr|juil|sept|oct|nov|d[ée]c)\b\.?")
+_DAY = r"\b(?:3[01]|[12]\d|0?[1-9])(?:er)?\b"
+_WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
+# « 8 octobre », « du 3 au 15 août », « les 10, 11 et 12 juin », « lundi 13 au vendredi 17 juillet »
+_DAY_RUN = re.compile(rf"({_DAY}(?:\s*(?:,|et|au|à|-|–|ou)\s*(?:(?:le|l')\s*)?(?:{_WEEKDAY}\s+)?{_DAY})*)"
+                      rf"\s+({_MONTH_WORD})", re.IGNORECASE)
+_NUM_DATE = re.compile(r"\b(3[01]|[12]\d|0?[1-9])([/.])(1[0-2]|0?[1-9])\2((?:19|20)\d\d)\b")  # 08/10/2025
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(1[0-2]|0[1-9])-(3[01]|[12]\d|0[1-9])\b")  # 2025-10-08
+_DAY_LEAD = re.compile(rf"({_DAY})\s*(?:au|à|-|–|et)\s*$", re.IGNORECASE)
+_DAY_FIGURE = re.compile(rf"({_DAY})\s+({_MONTH_WORD})", re.IGNORECASE)
+
+
+def _month_number(word: str) -> int:
+    w = textnorm.strip_accents(word.lower().rstrip("."))
+    return 7 if w.startswith("juil") else 6 if w.startswith("juin") else (
+        ["jan", "fev", "mar", "avr", "mai", "jun", "jul", "aou", "sep", "oct", "nov", "dec"].index(w[:3]) + 1)
+
+
+def _day_of_month(fig: str) -> str | None:
+    """"8/10" for a day of a month written « 8 octobre », « 08/10/2025 » or « 2025-10-08 »; None otherwise."""
+    if m := _DAY_FIGURE.fullmatch(fig):
+        return f"{int(m.group(1).lower().removesuffix('er'))}/{_month_number(m.group(2))}"
+    if m := _NUM_DATE.fullmatch(fig):
+        return f"{int(m.group(1))}/{int(m.group(3))}"
+    if m := _ISO_DATE.fullmatch(fig):
+        return f"{int(m.group(3))}/{int(m.group(2))}"
+    return None
+
+
+def _figure_spans(text: str) -> list[tuple[int, str]]:
+    """(position, figure) of every figure of a text, days of a month included, in order."""
+    out: list[tuple[int, str]] = []
+    blanks: list[tuple[int, int]] = []
+    for m in _NUM_DATE.finditer(text):
+        out += [(m.start(), m.group(0)), (m.start(4), m.group(4))]  # the day and month, then the year alone
+        blanks.append(m.span())
+        if lead := _DAY_LEAD.search(text, max(0, m.start() - 12), m.start()):  # « du 13 au 24/07/2026 »
+            out.append((lead.start(), f"{lead.group(1).lower().removesuffix('er')}/{m.group(3)}/{m.group(4)}"))
+            blanks.append(lead.span())
+    for m in _ISO_DATE.finditer(text):
+        out += [(m.start(), m.group(0)), (m.start(1), m.group(1))]
+        blanks.append(m.span())
+    for m in _DAY_RUN.finditer(text):
+        if any(a <= m.start() < b for a, b in blanks):
+            continue
+        month = m.group(2)
+        out += [(m.start(1) + d.start(), f"{d.group(0)} {month}") for d in re.finditer(_DAY, m.group(1))]
+        blanks.append(m.span(1))  # the days only: a year after the month stays a figure of its own
+    if blanks:
+        chars = list(text)
+        for a, b in blanks:
+            chars[a:b] = " " * (b - a)
+        text = "".join(chars)
+    out += [(m.start(), m.group(0)) for m in _FIGURE.finditer(text)]
+    return sorted(out, key=lambda item: item[0])  # stable: a date before its year
+
+
 def figures(text: str) -> list[str]:
     """Figures of a text worth checking (not citation markers, not tiny integers)."""
-    clean = CITATION.sub(" ", text)
     out = []
-    for m in _FIGURE.finditer(clean):
-        fig = m.group(0)
+    for _, fig in _figure_spans(CITATION.sub(" ", text)):
         if re.fullmatch(r"\d+", fig) and int(fig) < 10:
             continue  # "2 jours", "article 3": too common to check meaningfully
         out.append(fig)
@@ -71,11 +132,7 @@ def figures(text: str) -> list[str]:
 
 
 def _figure_set(texts: list[str]) -> set[str]:
-    found = set()
-    for t in texts:
-        for m in _FIGURE.finditer(t):
-            found.add(normalise_figure(m.group(0)))
-    return found
+    return {normalise_figure(fig) for t in texts for _, fig in _figure_spans(t)}
 
 
 def _cited_numbers(text: str) -> list[int]:
@@ -244,9 +301,16 @@ def invented_figures(answer: str, shown: list[str], question: str = "") -> list[
     # A figure restated from the question ("pour un quotient familial de 450 €") is not made up; a year or a
     # period is ("les tarifs 2027-2028 seront…" when no passage speaks of 2027).
     asked = {normalise_figure(f) for f in figures(question) if not _ANY_YEAR.search(f)}
+    # A day of a month counts here by its day number, as any number does: « jusqu'au 30 juin » beside « depuis le
+    # 1er juillet » is read, not made up (check_answer still flags it against the cited passages).
+    known |= {v.split("/")[0] for v in known | asked if "/" in v}
     out: list[str] = []
     for fig in figures(answer):
         value = normalise_figure(fig)
+        if "/" in value:
+            value = value.split("/")[0]
+            if int(value) < 10:
+                continue
         if value not in known and value not in asked and fig not in out:
             out.append(fig)
     return out

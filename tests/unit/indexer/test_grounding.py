@@ -74,6 +74,61 @@ def test_figure_written_differently_still_matches():
     assert c.warnings == []
 
 
+DATED = [
+    "La réception a lieu dans les conditions du CCAG-Travaux ; elle est prononcée par lot.",
+    "Date de convocation : 8 octobre 2025. Votants : 28.",
+    "La médiathèque est fermée du lundi 3 août au samedi 15 août 2026 inclus ; l'hôtel de ville du 13 au 24/07/2026.",
+]
+
+
+@pytest.mark.parametrize("answer, flagged", [
+    # a day of a month is checked as a whole, not only its year
+    ("La médiathèque ferme du 3 au 15 août 2026 [3].", []),
+    ("La médiathèque ferme le 4 août 2026 [3].", ["4 août"]),
+    ("La médiathèque ferme du 3 août au 15 septembre [3].", ["15 septembre"]),
+    ("L'hôtel de ville ferme le 13 juillet [3].", []),  # « du 13 au 24/07/2026 »
+    ("Fermé le 24 juillet 2026 [3].", []),
+    ("Fermé le 1er août [3].", ["1er août"]),  # a day under 10 counts too
+])
+def test_days_of_a_month_are_checked_against_the_cited_passages(answer, flagged):
+    c = grounding.check_answer(answer, DATED)
+    assert [w.detail for w in c.warnings if w.code == "unsupported_figure"] == flagged
+
+
+def test_a_date_cited_to_the_wrong_passage_moves_its_citation_to_the_passage_holding_it():
+    """The model took « 8 octobre 2025 » from a council's convocation and cited the passage on the works'
+    acceptance: the citation goes to the passage holding the date (whose subject the answering service then
+    compares with the answer's)."""
+    c = grounding.check_answer("La réception a été prononcée le 8 octobre 2025 [1].", DATED)
+    assert c.cited == [2] and c.text.endswith("[2].") and codes(c) == ["citation_repaired"]
+    assert "« 8 octobre »" in c.warnings[0].fr
+
+
+@pytest.mark.parametrize("text, values", [
+    ("le 8 octobre 2025", ["8/10", "2025"]),
+    ("du lundi 13 au vendredi 17 juillet", ["13/7", "17/7"]),
+    ("les 10, 11 et 12 juin", ["10/6", "11/6", "12/6"]),
+    ("le 12 oct. 2025", ["12/10", "2025"]),
+    ("le 08/10/2025", ["8/10", "2025"]),
+    ("délibération du 2024-06-18, n° 2024-037", ["18/6", "2024", "2024-037"]),
+    ("12 mois, 15 jours, 2 h 00", ["12", "15"]),  # no month name: plain numbers
+])
+def test_dates_are_read_as_days_of_a_month(text, values):
+    assert [grounding.normalise_figure(f) for f in grounding.figures(text)] == values
+
+
+def test_a_day_of_a_month_counts_as_made_up_only_when_its_day_number_is_nowhere():
+    """A date read across passages (« jusqu'au 30 juin » beside « depuis le 1er juillet ») is not made up: only
+    check_answer flags it against the cited passages; a day number in no shown passage is."""
+    shown = ["[1] Tarifs (2025-06-18) Le repas : 3,03 € au 1er septembre 2025 ; 30 repas par mois."]
+    assert grounding.invented_figures("Le tarif change le 15 septembre 2025 [1].", shown) == ["15 septembre"]
+    assert grounding.invented_figures("Le tarif vaut jusqu'au 30 juin 2025 [1].", shown) == []
+    assert grounding.invented_figures("Le tarif change le 2 septembre 2025 [1].", shown) == []  # under 10
+    assert grounding.invented_figures("Délibération du 18 juin 2025 [1].", shown) == []  # the header's date
+    # a date restated from the question is not made up
+    assert grounding.invented_figures("Au 21 mars 2025, 3,03 € [1].", shown, question="Le prix au 21 mars ?") == []
+
+
 def test_answer_without_any_citation_is_flagged():
     assert "no_citation" in codes(grounding.check_answer("Le repas coûte 9,99 €.", PASSAGES))
     assert "no_citation" in codes(grounding.check_answer("Le repas est servi à midi.", PASSAGES))
@@ -266,7 +321,7 @@ def test_invented_figures_spare_number_words_and_the_question_figures_but_not_it
 
 
 @pytest.mark.parametrize("fig, value", [
-    ("412 350,00", "412350"), ("3,50", "3.5"), ("5.000", "5000"), ("12.03.2024", "12.03.2024"),
+    ("412 350,00", "412350"), ("3,50", "3.5"), ("5.000", "5000"), ("12.03.2024", "12/3"), ("1er septembre", "1/9"), ("2025-10-08", "8/10"), ("08/10/2025", "8/10"),
     ("10.2020", "10.2020"), ("0,125", "0.125"), ("14 870 500", "14870500"),
 ])
 def test_figures_are_normalised_by_value(fig, value):
