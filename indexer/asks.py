@@ -149,6 +149,24 @@ def gives(kind: str, answer: str, question: str = "") -> bool:
     raise ValueError(kind)
 
 
+# Kinds a passage is favoured for holding when the question asks for them (ranking): not delays and durations,
+# which most passages of rules hold (« dans un délai de deux mois »).
+RANKED_KINDS = ("money", "count", "date")
+
+
+def holds(kind: str, passage: str) -> bool:
+    """Whether a passage holds a ``kind`` of information: an amount, a number (not a year or a reference), a day
+    or a month. Unlike :func:`gives`, a negation or a yes/no does not count: passages are not answers."""
+    text = _quantities(passage)
+    if kind == "money":
+        return bool(_MONEY.search(text))
+    if kind == "count":
+        return bool(re.search(r"\d", _YEAR.sub(" ", text)) or number_words(text))
+    if kind == "date":
+        return bool(_DATE.search(text))
+    raise ValueError(kind)
+
+
 _NAMES_FR = {"money": "de montant", "count": "de nombre", "duration": "de délai ni de durée", "date": "de date"}
 _NAMES_EN = {"money": "no amount", "count": "no number", "duration": "no delay or duration", "date": "no date"}
 

@@ -139,3 +139,20 @@ def test_a_passage_is_found_by_the_headings_above_it(make):
     assert all(r["context"] == "Titre IV — Autorisations spéciales d'absence" for r in deep)
     found = {cid for cid, _ in Searcher(store).lexical("autorisations spéciales", 20, Filters())}
     assert found == {r["id"] for r in rows}  # every passage under the title, not only the first
+
+
+@pytest.mark.parametrize("bonus, first", [(0.0, "note.txt"), (1.0, "deliberation.txt")])
+def test_a_question_asking_an_amount_favours_the_passage_that_holds_one(make, passeur_home, bonus, first):
+    """« Combien la commune verse-t-elle ? » is answered by the passage with « 25 € », not by the one that repeats
+    the question's words (real FTS5 and embeddings; off, the wordy passage comes first)."""
+    make.text("note.txt", "Prévoyance des agents\n\nLa commune verse une participation à la prévoyance des agents : "
+              "la prévoyance couvre la perte de salaire, et la commune verse cette participation aux agents qui "
+              "adhèrent au contrat de prévoyance labellisé.")
+    make.text("deliberation.txt", "Délibération sur la prévoyance\n\nLe montant de la participation employeur est "
+              "fixé à 25 € brut par mois et par agent à compter du 1er juillet 2026.")
+    (passeur_home / "passeur.toml").write_text(f"[search]\nasked_kind_bonus = {bonus}\n", encoding="utf-8")
+    store = Store(Settings.load())
+    sid = store.catalog.add_source(str(make.root), "general")
+    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    hits = Searcher(store).search("Combien la commune verse-t-elle aux agents pour la prévoyance ?", k=2)
+    assert [h.path.rsplit("/", 1)[-1] for h in hits][0] == first

@@ -2,7 +2,7 @@
 
 import pytest
 
-from indexer.asks import asked_kinds, gives, missing_kinds
+from indexer.asks import asked_kinds, gives, holds, missing_kinds
 
 
 @pytest.mark.parametrize("question, kinds", [
@@ -93,6 +93,23 @@ def test_asked_kinds(question, kinds):
 ])
 def test_gives(kind, answer, question, expected):
     assert gives(kind, answer, question) is expected
+
+
+@pytest.mark.parametrize("kind, passage, expected", [
+    ("money", "La participation est fixée à 25 € brut par mois et par agent.", True),
+    ("money", "Le loyer mensuel est de 412,50 euros.", True),
+    ("money", "La commune participe au contrat de prévoyance labellisé des agents.", False),
+    ("count", "Le service a déclaré 14 accidents en 2025.", True),
+    ("count", "Les quinze jours flottants sont posés avec un délai de prévenance.", True),
+    ("count", "Vu la délibération n° 2024-058 et l'article 12 du règlement, en 2025.", False),  # references, year
+    ("date", "La médiathèque est fermée du 3 au 15 août 2026.", True),
+    ("date", "La réunion a lieu le 12/03 à 18 h.", True),
+    ("date", "Le marché est conclu pour quatre ans, depuis 2026.", False),  # a year alone says no day nor month
+    # a negation is an answer to a question, but a passage holding one holds no figure
+    ("money", "L'accès n'est pas payant.", False),
+])
+def test_holds(kind, passage, expected):
+    assert holds(kind, passage) is expected
 
 
 def test_missing_kinds_lists_every_kind_not_given():
