@@ -2,9 +2,10 @@
 
 A small model that finds no passage on the question's subject rarely says so: asked "how much is the year-end
 bonus, and when is it paid?", it answers "it is paid monthly, on the last working day [4]" from a passage on
-another allowance. The answer names no amount at all. Questions that ask for an amount, a number, a delay or a
-date are recognised from their wording (« combien », « quel montant », « quel délai », « à quelle date », « jusqu'à
-quand »…), and an answer that does not give what was asked is not an answer (measured in docs/BENCHMARKS.md).
+another allowance. The answer names no amount at all. Questions that ask for an amount, a number, a delay, a
+date or a time of day are recognised from their wording (« combien », « quel montant », « quel délai », « à quelle
+date », « jusqu'à quand », « à quelle heure »…), and an answer that does not give what was asked is not an answer
+(measured in docs/BENCHMARKS.md).
 
 Only explicit wordings count; anything else ("quand" opening a clause: « Quand le DGS est absent, qui
 signe ? ») asks for nothing checkable, and the answer is left alone.
@@ -55,7 +56,11 @@ _ASKS_WHEN = re.compile(
     r"|^\W*quand\b(?!\s+(?:m[êe]me|bien)\b)(?:(?!\b(?:est|sont|a|ont|était|étaient|va|vont|fait|font|doit|doivent|"
     r"peut|peuvent)\b)[^,?])*?\b\w+-(?:t-)?(?:il|elle|ils|elles|on)\b)", _I)
 
-KINDS = ("money", "count", "duration", "date")
+# « À quelle heure », « jusqu'à quelle heure », « pendant quelles heures », « quels sont les horaires ».
+_ASKS_TIME = re.compile(r"\bquelles?\s+heures?\b|\bquels?\s+(?:sont\s+les\s+|[ée]taient\s+les\s+)?horaires?\b"
+                        r"|\bheures\s+d'ouverture\b", _I)
+
+KINDS = ("money", "count", "duration", "date", "time")
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -70,6 +75,8 @@ def asked_kinds(question: str) -> list[str]:
         out.append("duration")
     if _ASKS_DATE.search(question) or _ASKS_WHEN.search(question) or _ASKS_DATE_OF.search(question):
         out.append("date")
+    if _ASKS_TIME.search(question):
+        out.append("time")
     return out
 
 
@@ -93,6 +100,9 @@ _COUNT_WORDS = re.compile(r"\b(?:un|une)\s+seule?\b|\bau\s+(?:moins|plus)\s+(?:u
 _WEEKDAY = r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
 _DATE = re.compile(rf"\b(?:{MONTHS}|{_WEEKDAY}|1er|aujourd'hui|demain|hier)\b|\b\d{{1,2}}[/.]\d{{1,2}}\b"
                    rf"|\b(?:premier|dernier|\d+e)\s+jour\b", _I)
+# A time of day (« 2 h 00 », « 9h30 », « 14 heures », « 18:30 », « midi »), or a closing (« fermée le samedi »).
+_TIME = re.compile(r"\b\d{1,2}\s*h(?:\s*\d{2})?\b|\b\d{1,2}\s*heures?\b|\b\d{1,2}:\d{2}\b|\b(?:midi|minuit)\b"
+                   r"|\bferm[ée]e?s?\b|\ben\s+continu\b|\b24\s*h\s*/\s*24\b", _I)
 _UNIT = r"(?:jours?|semaines?|mois|ans?|ann[ée]es?|heures?|h|trimestres?|semestres?)"
 # A vaguer "when" (« quand », « jusqu'à quand ») is also answered by a period: « dans les 15 jours », « au plus tard
 # le dernier jour du mois », « chaque trimestre », « avant la séance ».
@@ -141,6 +151,8 @@ def gives(kind: str, answer: str, question: str = "") -> bool:
                     or _one_of(question, text))
     if kind == "duration":
         return bool(_DURATION.search(text) or _DEADLINE.search(text))
+    if kind == "time":
+        return bool(_TIME.search(text))
     if kind == "date":
         if _ANY_YEAR.search(text) or _DATE.search(text):
             return True
@@ -167,8 +179,10 @@ def holds(kind: str, passage: str) -> bool:
     raise ValueError(kind)
 
 
-_NAMES_FR = {"money": "de montant", "count": "de nombre", "duration": "de délai ni de durée", "date": "de date"}
-_NAMES_EN = {"money": "no amount", "count": "no number", "duration": "no delay or duration", "date": "no date"}
+_NAMES_FR = {"money": "de montant", "count": "de nombre", "duration": "de délai ni de durée", "date": "de date",
+             "time": "d'heure"}
+_NAMES_EN = {"money": "no amount", "count": "no number", "duration": "no delay or duration", "date": "no date",
+             "time": "no time of day"}
 
 
 @dataclass(frozen=True)

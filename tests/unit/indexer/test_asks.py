@@ -43,6 +43,12 @@ from indexer.asks import asked_kinds, gives, holds, missing_kinds
     ("Qui a remporté le lot 2 ?", []),
     ("Les frais de dossier sont-ils compris dans le prix ?", []),  # yes or no: a figure is not required
     ("Qui a remporté le lot 2, pour quel montant, et comment ?", ["money"]),
+    ("À quelle heure une fête privée doit-elle se terminer ?", ["time"]),
+    ("En horaires variables, pendant quelles heures suis-je obligé d'être présent ?", ["time"]),
+    ("Quels sont les horaires de la déchetterie le samedi ?", ["time"]),
+    ("Quelles sont les heures d'ouverture de la mairie ?", ["time"]),
+    ("Combien d'heures supplémentaires puis-je reporter ?", ["count"]),  # a number of hours, not a time of day
+    ("Les horaires variables s'appliquent-ils aux agents de la voirie ?", []),
 ])
 def test_asked_kinds(question, kinds):
     assert asked_kinds(question) == kinds
@@ -93,6 +99,22 @@ def test_asked_kinds(question, kinds):
 ])
 def test_gives(kind, answer, question, expected):
     assert gives(kind, answer, question) is expected
+
+
+@pytest.mark.parametrize("answer, expected", [
+    ("Au plus tard à 2 h 00 du matin [1].", True),
+    ("De 9h30 à 12h [1].", True),
+    ("Jusqu'à 18:30 [2].", True),
+    ("À partir de 14 heures [1].", True),
+    ("La déchetterie est fermée le samedi après-midi [1].", True),  # a closing answers « à quelle heure »
+    ("Aucun horaire n'est fixé par le règlement [1].", True),  # saying there is none counts
+    ("La salle se loue 240 € pour la soirée [1].", False),
+    ("La musique est limitée à 95 décibels [1].", False),
+])
+def test_an_answer_gives_a_time_of_day(answer, expected):
+    question = "À quelle heure une fête privée doit-elle se terminer ?"
+    assert gives("time", answer, question) is expected
+    assert (missing_kinds(question, answer) is None) is expected
 
 
 @pytest.mark.parametrize("kind, passage, expected", [
