@@ -150,7 +150,7 @@ def build(n: int, home: Path, minutes: float, previous: dict | None = None) -> d
     first_open_s = time.perf_counter() - t_open
     record = {"target": n, "built": done, "build_s": t_open - started + first_open_s, "sqlite_s": sql_s,
               "chroma_s": chroma_s, "first_open_s": first_open_s, "progress": progress,
-              "complete": done == n, "sessions": (previous or {}).get("sessions", 0) + 1}
+              "complete": done == n, "sessions": (previous or {}).get("sessions", 1 if previous else 0) + 1}
     (home / "bench-build.json").write_text(json.dumps(record))
     return record
 
