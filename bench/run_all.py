@@ -3,7 +3,8 @@
 Quick mode (default) keeps each bench small: ingest 200 documents, latency at 10k passages, sync of 500
 files, answer with 16-token answers, desktop on the 10k store. ``--full`` runs the issue's sizes:
 ingest 2,000 documents, latency at 10k/100k/1M (a build stopped after 30 min is reported with its
-rate), sync of 10,000 files, full answers, desktop on the 100k store. Each bench runs in its own
+rate, kept, and goes on at the next ``--full`` run: the 1M store takes ~45 min on 2 cores, so two runs), sync of
+10,000 files, full answers, desktop on the 100k store. Each bench runs in its own
 process, one at a time; their JSON results go to ``--out``.
 
     python bench/run_all.py [--full] [--only ingest,latency,sync,answer,desktop] [--out DIR]
@@ -24,7 +25,7 @@ import common  # noqa: E402
 
 BENCHES = {
     "ingest": ("ingest.py", ["--quick"], ["--docs", "2000", "--breakdown"]),
-    "latency": ("latency.py", ["--quick"], ["--sizes", "10000,100000,1000000"]),
+    "latency": ("latency.py", ["--quick"], ["--sizes", "10000,100000,1000000", "--resume"]),
     "sync": ("sync_bench.py", ["--quick"], ["--files", "10000"]),
     "answer": ("answer.py", ["--quick"], []),
     "desktop": ("desktop.py", ["--quick"], ["--passages", "100000"]),
