@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 
 from .grounding import CITATION, number_words
-from .textnorm import MONTHS
+from .textnorm import MONTHS, WEEKDAYS
 
 _I = re.IGNORECASE
 
@@ -97,8 +97,7 @@ _MONEY = re.compile(r"€|\beuros?\b|\bEUR\b|%|\bpour\s*cent\b|\d\s*/\s*\d|\b(?:
                     r"|\b\d+,\d\d\b|\b\d{1,3}(?:[ \u00a0\u202f.]\d{3})+\b", _I)
 _COUNT_WORDS = re.compile(r"\b(?:un|une)\s+seule?\b|\bau\s+(?:moins|plus)\s+(?:un|une)\b|\bdemi\w*|\bmoiti[ée]\b|"
                           r"\bdouble\b|\btiers\b|\bquart\b|\b(?:deux|trois|quatre|cinq|six|sept|huit|neuf)\b", _I)
-_WEEKDAY = r"lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
-_DATE = re.compile(rf"\b(?:{MONTHS}|{_WEEKDAY}|1er|aujourd'hui|demain|hier)\b|\b\d{{1,2}}[/.]\d{{1,2}}\b"
+_DATE = re.compile(rf"\b(?:{MONTHS}|{WEEKDAYS}|1er|aujourd'hui|demain|hier)\b|\b\d{{1,2}}[/.]\d{{1,2}}\b"
                    rf"|\b(?:premier|dernier|\d+e)\s+jour\b", _I)
 # A time of day (« 2 h 00 », « 9h30 », « 14 heures », « 18:30 », « midi »), or a closing (« fermée le samedi »).
 _TIME = re.compile(r"\b\d{1,2}\s*h(?:\s*\d{2})?\b|\b\d{1,2}\s*heures?\b|\b\d{1,2}:\d{2}\b|\b(?:midi|minuit)\b"
@@ -118,7 +117,7 @@ _DURATION = re.compile(
     rf"|\b(?:imm[ée]diat\w*|sans\s+d[ée]lai|aucun\s+d[ée]lai|le\s+jour\s+m[êe]me|sur-le-champ)\b", _I)
 # A deadline is an answer to « quel délai » too: « jusqu'au 31 mars », « au plus tard le 15 juin ».
 _DEADLINE = re.compile(rf"\b(?:jusqu'(?:au|[àa])|avant\s+l[ea]|au\s+plus\s+tard\s+l[ea]|d'ici\s+l[ea])\s+"
-                       rf"(?:\w+\s+)?(?:\d|1er|{MONTHS}|{_WEEKDAY})", _I)
+                       rf"(?:\w+\s+)?(?:\d|1er|{MONTHS}|{WEEKDAYS})", _I)
 
 
 def _quantities(text: str) -> str:

@@ -66,9 +66,8 @@ def normalise_figure(fig: str) -> str:
 # date copied from another passage (or another year's) is caught, not only its year.
 _MONTH_WORD = (rf"(?:{textnorm.MONTHS}|janv|f[ée]vr|avr|juil|sept|oct|nov|d[ée]c)\b\.?")
 _DAY = r"\b(?:3[01]|[12]\d|0?[1-9])(?:er)?\b"
-_WEEKDAY = r"(?:lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)"
 # « 8 octobre », « du 3 au 15 août », « les 10, 11 et 12 juin », « lundi 13 au vendredi 17 juillet »
-_DAY_RUN = re.compile(rf"({_DAY}(?:\s*(?:,|et|au|à|-|–|ou)\s*(?:(?:le|l')\s*)?(?:{_WEEKDAY}\s+)?{_DAY})*)"
+_DAY_RUN = re.compile(rf"({_DAY}(?:\s*(?:,|et|au|à|-|–|ou)\s*(?:(?:le|l')\s*)?(?:(?:{textnorm.WEEKDAYS})\s+)?{_DAY})*)"
                       rf"\s+({_MONTH_WORD})", re.IGNORECASE)
 _NUM_DATE = re.compile(r"\b(3[01]|[12]\d|0?[1-9])([/.])(1[0-2]|0?[1-9])\2((?:19|20)\d\d)\b")  # 08/10/2025
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(1[0-2]|0[1-9])-(3[01]|[12]\d|0[1-9])\b")  # 2025-10-08

@@ -31,6 +31,7 @@ tout tous toute toutes autre autres meme memes quelque quelques chaque cela cell
 
 # French month names as a regular-expression alternation (with or without accents).
 MONTHS = "janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[ûu]t|septembre|octobre|novembre|d[ée]cembre"
+WEEKDAYS = "lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche"
 
 
 def fold(text: str) -> str:
