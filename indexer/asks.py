@@ -32,7 +32,9 @@ _ASKS_MONEY = re.compile(
     # combien coûte, combien la commune paie-t-elle (not « combien sont-ils », « combien y a-t-il d'agents »)
     rf"|combien\s+(?!de\b|d'|sont\b|y\s+a\b|[ée]taient\b)(?:(?!de\b|d')[\w'-]+\s+){{0,4}}?{_MONEY_VERB}"
     rf"|{_MONEY_VERB}\s+combien{_NOT_COUNTED}"  # payées combien, versée combien
-    rf"|(?:c'est|[àa]|jusqu'[àa])\s+combien{_NOT_COUNTED})", _I)
+    rf"|(?:c'est|[àa]|jusqu'[àa]|pour)\s+combien{_NOT_COUNTED}"  # « et pour combien ? »
+    # « quel écart de prix », « quelle différence de tarif », « de combien le loyer augmente-t-il »
+    rf"|\b(?:[ée]cart|diff[ée]rence|hausse|baisse|augmentation|diminution)\s+(?:de|du|des)\s+{_MONEY_NOUN}s?\b)", _I)
 _ASKS_COUNT = re.compile(r"\b(?:combien\s+(?:y\s+a-t-il\s+)?(?:de|d')(?!\s*temps\b)"
                          r"|combien\s+(?:sont|[ée]taient)-(?:ils|elles)|quel(?:le)?s?\s+(?:est\s+le\s+)?nombre\b)", _I)
 _ASKS_DURATION = re.compile(

@@ -119,6 +119,8 @@ SYNONYM_GROUPS: list[tuple[str, ...]] = [
     ("embauche", "recrutement"),
     ("travail à distance", "télétravail"),
     ("appel d'offres", "consultation"),
+    ("déposer une offre", "déposer son offre", "déposer leur offre", "dépôt des offres", "remise des offres",
+     "remise des plis", "remettre une offre", "remettre son offre"),
     ("subvention", "aide financière"),
     ("élu", "conseiller municipal"),
     ("PLU", "plan local d'urbanisme"),

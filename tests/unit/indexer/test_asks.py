@@ -43,6 +43,10 @@ from indexer.asks import asked_kinds, gives, holds, missing_kinds
     ("Qui a remporté le lot 2 ?", []),
     ("Les frais de dossier sont-ils compris dans le prix ?", []),  # yes or no: a figure is not required
     ("Qui a remporté le lot 2, pour quel montant, et comment ?", ["money"]),
+    ("Quelle entreprise a décroché le lot, et pour combien ?", ["money"]),
+    ("Pour combien de temps le marché est-il conclu ?", ["duration"]),  # « pour combien de »: not money
+    ("Pour le lot 1, quel écart de prix entre les deux premières offres ?", ["money"]),
+    ("Quelle a été la hausse des tarifs de la cantine ?", ["money"]),
     ("À quelle heure une fête privée doit-elle se terminer ?", ["time"]),
     ("En horaires variables, pendant quelles heures suis-je obligé d'être présent ?", ["time"]),
     ("Quels sont les horaires de la déchetterie le samedi ?", ["time"]),

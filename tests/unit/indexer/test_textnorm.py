@@ -25,6 +25,8 @@ def test_everyday_words_are_expanded_to_administrative_wording():
     assert '"restaur scolair"' in q.split(" OR ")
     assert textnorm.expansions("mon ticket resto") == ["ticket restaur", "titr restaur"]
     assert textnorm.expansions("le budget primitif") == []
+    # procurement wording: a candidate « dépose son offre », the rules of the consultation speak of « remise des plis »
+    assert "remis de plis" in textnorm.expansions("Comment déposer son offre ?")
 
 
 def test_query_of_only_stopwords_is_none():
