@@ -64,11 +64,14 @@ def normalise_figure(fig: str) -> str:
 
 # Days of a month are figures of their own: « le 8 octobre 2025 » is checked as « 8/10 » and « 2025 », so that a
 # date copied from another passage (or another year's) is caught, not only its year.
-_MONTH_WORD = (rf"(?:{textnorm.MONTHS}|janv|f[ée]vr|avr|juil|sept|oct|nov|d[ée]c)\b\.?")
+_MONTH_WORD = rf"(?:(?:{textnorm.MONTHS})\b|(?:janv|f[ée]vr|avr|juil|sept|oct|nov|d[ée]c)\b\.?)"
 _DAY = r"\b(?:3[01]|[12]\d|0?[1-9])(?:er)?\b"
-# « 8 octobre », « du 3 au 15 août », « les 10, 11 et 12 juin », « lundi 13 au vendredi 17 juillet »
-_DAY_RUN = re.compile(rf"({_DAY}(?:\s*(?:,|et|au|à|-|–|ou)\s*(?:(?:le|l')\s*)?(?:(?:{textnorm.WEEKDAYS})\s+)?{_DAY})*)"
-                      rf"\s+({_MONTH_WORD})", re.IGNORECASE)
+_MONTH_AT = re.compile(rf"(?<!\w){_MONTH_WORD}", re.IGNORECASE)
+# The days before a month: « 8 octobre », « du 3 au 15 août », « les 10, 11 et 12 juin », « lundi 13 au vendredi 17
+# juillet ». Searched backwards from each month name, in a bounded window (a forward search from every number of a
+# long table of numbers would be quadratic).
+_DAYS_BEFORE = re.compile(rf"({_DAY}(?:\s*(?:,|et|au|à|-|–|ou)\s*(?:(?:le|l')\s*)?(?:(?:{textnorm.WEEKDAYS})\s+)?{_DAY})*)"
+                          rf"\s+$", re.IGNORECASE)
 _NUM_DATE = re.compile(r"\b(3[01]|[12]\d|0?[1-9])([/.])(1[0-2]|0?[1-9])\2((?:19|20)\d\d)\b")  # 08/10/2025
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(1[0-2]|0[1-9])-(3[01]|[12]\d|0[1-9])\b")  # 2025-10-08
 _DAY_LEAD = re.compile(rf"({_DAY})\s*(?:au|à|-|–|et)\s*$", re.IGNORECASE)
@@ -105,11 +108,11 @@ def _figure_spans(text: str) -> list[tuple[int, str]]:
     for m in _ISO_DATE.finditer(text):
         out += [(m.start(), m.group(0)), (m.start(1), m.group(1))]
         blanks.append(m.span())
-    for m in _DAY_RUN.finditer(text):
-        if any(a <= m.start() < b for a, b in blanks):
+    for month in _MONTH_AT.finditer(text):
+        m = _DAYS_BEFORE.search(text, max(0, month.start() - 80), month.start())
+        if m is None or any(a <= m.start() < b for a, b in blanks):
             continue
-        month = m.group(2)
-        out += [(m.start(1) + d.start(), f"{d.group(0)} {month}") for d in re.finditer(_DAY, m.group(1))]
+        out += [(m.start(1) + d.start(), f"{d.group(0)} {month.group(0)}") for d in re.finditer(_DAY, m.group(1))]
         blanks.append(m.span(1))  # the days only: a year after the month stays a figure of its own
     if blanks:
         chars = list(text)

@@ -117,6 +117,12 @@ def test_dates_are_read_as_days_of_a_month(text, values):
     assert [grounding.normalise_figure(f) for f in grounding.figures(text)] == values
 
 
+def test_a_long_table_of_numbers_stays_numbers_and_only_the_days_before_a_month_are_dates():
+    table = ", ".join(str(10 + i % 19) for i in range(2000))  # a table read cell by cell: no month anywhere
+    assert grounding.figures(table) == [str(10 + i % 19) for i in range(2000)]
+    assert grounding.figures(f"{table} ; réunions les 12 et 14 mars")[-2:] == ["12 mars", "14 mars"]
+
+
 def test_a_day_of_a_month_counts_as_made_up_only_when_its_day_number_is_nowhere():
     """A date read across passages (« jusqu'au 30 juin » beside « depuis le 1er juillet ») is not made up: only
     check_answer flags it against the cited passages; a day number in no shown passage is."""
