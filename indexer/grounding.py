@@ -70,8 +70,8 @@ _MONTH_AT = re.compile(rf"(?<!\w){_MONTH_WORD}", re.IGNORECASE)
 # The days before a month: « 8 octobre », « du 3 au 15 août », « les 10, 11 et 12 juin », « lundi 13 au vendredi 17
 # juillet ». Searched backwards from each month name, in a bounded window (a forward search from every number of a
 # long table of numbers would be quadratic).
-_DAYS_BEFORE = re.compile(rf"({_DAY}(?:\s*(?:,|et|au|à|-|–|ou)\s*(?:(?:le|l')\s*)?(?:(?:{textnorm.WEEKDAYS})\s+)?{_DAY})*)"
-                          rf"\s+$", re.IGNORECASE)
+_DAY_LINK = rf"\s*(?:,|et|au|à|-|–|ou)\s*(?:(?:le|l')\s*)?(?:(?:{textnorm.WEEKDAYS})\s+)?"  # « au vendredi », « et le »
+_DAYS_BEFORE = re.compile(rf"({_DAY}(?:{_DAY_LINK}{_DAY})*)\s+$", re.IGNORECASE)
 _NUM_DATE = re.compile(r"\b(3[01]|[12]\d|0?[1-9])([/.])(1[0-2]|0?[1-9])\2((?:19|20)\d\d)\b")  # 08/10/2025
 _ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(1[0-2]|0[1-9])-(3[01]|[12]\d|0[1-9])\b")  # 2025-10-08
 _DAY_LEAD = re.compile(rf"({_DAY})\s*(?:au|à|-|–|et)\s*$", re.IGNORECASE)
