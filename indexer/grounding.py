@@ -164,7 +164,8 @@ def check_answer(answer: str, passages: list[str]) -> Checked:
 
     text = CITATION.sub(fix, answer).strip()
     text = re.sub(r"\s+([.,])", r"\1", re.sub(r"[ \t]{2,}", " ", text))  # French keeps the space before ; :
-    text = _repair_citations(text, passages, warnings)
+    figure_sets = [_figure_set([p]) for p in passages]  # once per passage, for the repair and the check below
+    text = _repair_citations(text, figure_sets, warnings)
     cited = list(dict.fromkeys(_cited_numbers(text)))
 
     sentences = [s for s in _SENTENCE.split(text) if s.strip()]
@@ -176,8 +177,8 @@ def check_answer(answer: str, passages: list[str]) -> Checked:
     # Figures: each must appear in a passage that its sentence cites (else in any cited passage).
     for s in sentences:
         nums = _cited_numbers(s)
-        local = [passages[n - 1] for n in nums if 1 <= n <= n_max] or [passages[n - 1] for n in cited]
-        known = _figure_set(local)
+        local = [n for n in nums if 1 <= n <= n_max] or cited
+        known = set().union(*(figure_sets[n - 1] for n in local))
         for fig in figures(s):
             if normalise_figure(fig) not in known:
                 warnings.append(GroundingWarning(
@@ -194,7 +195,7 @@ _SENTENCE_KEEP = re.compile(r"(?<=[.!?…])(\s+)(?=[A-ZÀ-ÖØ-Þ«\"(])")
 _ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
-def _repair_citations(text: str, passages: list[str], warnings: list[GroundingWarning]) -> str:
+def _repair_citations(text: str, figure_sets: list[set[str]], warnings: list[GroundingWarning]) -> str:
     """Point a sentence to the passage that holds its figures when the one it cites does not.
 
     Small models often copy a figure from passage [1] and write [3], or write no citation at all. When
@@ -202,9 +203,8 @@ def _repair_citations(text: str, passages: list[str], warnings: list[GroundingWa
     that passage is cited instead (it holds every figure of the sentence) or as well (it holds the
     missing ones); a sentence with figures and no citation gets the passage that holds them all. Each
     change is noted. The figure check then runs on the corrected citations; a figure in no passage
-    stays flagged."""
+    stays flagged. ``figure_sets``: the figures of each passage, in order."""
     parts = _SENTENCE_KEEP.split(text)
-    figure_sets = [_figure_set([p]) for p in passages]
     for i in range(0, len(parts), 2):  # odd items are the separators
         sentence = parts[i]
         marks = list(CITATION.finditer(sentence))
@@ -213,7 +213,7 @@ def _repair_citations(text: str, passages: list[str], warnings: list[GroundingWa
         if not figs:
             continue
         if not marks:  # a sentence with figures and no source: the passage that holds them all, if any
-            holders = [n for n in range(1, len(passages) + 1) if figs <= figure_sets[n - 1]]
+            holders = [n for n in range(1, len(figure_sets) + 1) if figs <= figure_sets[n - 1]]
             if holders:
                 body = sentence.rstrip()
                 tail = re.search(r"\s*[.!?…:;]*$", body)  # "10 €." / "150 € ?" / "10 €..." keep their ending
@@ -229,8 +229,8 @@ def _repair_citations(text: str, passages: list[str], warnings: list[GroundingWa
         missing = figs - known
         if not missing:
             continue
-        whole = [n for n in range(1, len(passages) + 1) if n not in nums and figs <= figure_sets[n - 1]]
-        part = [n for n in range(1, len(passages) + 1) if n not in nums and missing <= figure_sets[n - 1]]
+        whole = [n for n in range(1, len(figure_sets) + 1) if n not in nums and figs <= figure_sets[n - 1]]
+        part = [n for n in range(1, len(figure_sets) + 1) if n not in nums and missing <= figure_sets[n - 1]]
         if not (whole or part):
             continue
         shown = quoted_figures(f for f in figures(sentence) if normalise_figure(f) in missing)
