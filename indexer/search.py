@@ -21,6 +21,18 @@ from .store import Store
 _YEAR = re.compile(r"\b(20[0-4]\d|19[5-9]\d)\b(?![-_/]\d)")  # a year, not the start of an act number
 _NUMBER_IN_QUERY = re.compile(r"\b(?:[A-Z]{1,4}[-_])?(?:19|20)\d\d[-_/][A-Z]{0,4}-?\d{1,4}\b", re.IGNORECASE)
 
+# A numbered part of a document: « lot 1 », « Lot : 2 » (a table), « article 11 », « catégorie C ». Not
+# « article 4.1 » nor « article L. 2121-14 », which name no sibling in the same document.
+_PART = re.compile(r"\b(lot|article|cat[ée]gorie)s?\s*:?\s+(?:n[°o]\s*)?(\d{1,3}|[ABC])\b(?![.,]?\d)", re.IGNORECASE)
+
+
+def numbered_parts(text: str) -> dict[str, set[str]]:
+    """The numbered parts ``text`` names, by kind: « lots 1 et le lot 3 » → {"lot": {"1", "3"}}."""
+    out: dict[str, set[str]] = {}
+    for kind, number in _PART.findall(text):
+        out.setdefault(textnorm.strip_accents(kind.lower()), set()).add(number.upper())
+    return out
+
 
 @dataclass
 class Filters:
@@ -190,6 +202,25 @@ class Searcher:
                 out[c] += bonus
         return out
 
+    def _other_part_penalty(self, query: str, order: list[str], fused: dict[str, float],
+                            rows: dict) -> dict[str, float]:
+        """The fusion scores, where the question names a numbered part (« pour le lot 1 »), lowered for those of
+        the 30 best passages that name only other parts of that kind (« Analyse du lot 2 »), in their text or the
+        headings above them (``search.other_part_penalty`` of a first rank's score)."""
+        asked = numbered_parts(query)
+        if not asked or not self.settings.other_part_penalty:
+            return fused
+        penalty = self.settings.other_part_penalty / (self.settings.rrf_k + 1)
+        out = dict(fused)
+        for c in order[:30]:
+            row = rows.get(c)
+            if row is None:
+                continue
+            named = numbered_parts(" ".join((row["context"] or "", row["section"] or "", row["text"])))
+            if any(named.get(kind) and not (named[kind] & numbers) for kind, numbers in asked.items()):
+                out[c] -= penalty
+        return out
+
     def _temporal_rerank(self, query: str, order: list[str], fused: dict[str, float], rows: dict,
                          repealed: set[str] | None = None, named: set[str] | None = None) -> list[str]:
         """Dates matter in an archive of acts that amend acts.
@@ -265,8 +296,8 @@ class Searcher:
         named = {d for d, number in legal.numbers_of(self.store.catalog.conn, candidates).items()
                  if number in asked} if asked else set()
         repealed = {d for d, st in statuses.items() if not st.in_force and d not in named}
-        order = self._temporal_rerank(query, order, self._asked_kind_bonus(query, order, fused, rows), rows,
-                                      repealed, named)
+        scores = self._other_part_penalty(query, order, self._asked_kind_bonus(query, order, fused, rows), rows)
+        order = self._temporal_rerank(query, order, scores, rows, repealed, named)
         hits: list[Hit] = []
         per_doc: dict[str, int] = {}
         per_page: dict[tuple[str, int], int] = {}  # PDF pages

@@ -121,6 +121,12 @@ class SearchSettings:
     first rank's fusion score. Golden set: right file and page in the top 5 0.893 → 0.920; CDTN unchanged
     (0.438 → 0.437). Delays and durations are left out: they are in most passages of rules, and favouring them cost
     CDTN's 22 duration questions 0.11 nDCG@10 each on average (docs/BENCHMARKS.md). 0: off."""
+    other_part_penalty: float = 1.0
+    """A question that names a numbered part (« le lot 1 », « l'article 11 », « la catégorie C ») puts, among the
+    30 best passages, those that name only other parts of the same kind (« lot 2 », « catégorie B ») down by this
+    share of a first rank's fusion score. Golden set: right file and page in the top 5 +1 question (0.933 →
+    0.940), none lost; CDTN unchanged (docs/BENCHMARKS.md). Passages that name the asked part are not raised:
+    that cost two golden questions. 0: off."""
     release_after_idle_s: float = 600.0
     """The desktop app gives the vector index's memory back after this many seconds without a question
     (Chroma keeps ~260 MB per 100,000 passages resident after a query; reopening costs ~0.7 s). 0: never."""

@@ -128,6 +128,7 @@ SYNONYM_GROUPS: list[tuple[str, ...]] = [
     ("tarif", "prix"),
     ("mariage", "pacs"),
     ("formation", "cnfpt"),
+    ("terminer", "prendre fin", "s'achever"),
 ]
 
 

@@ -156,3 +156,20 @@ def test_a_question_asking_an_amount_favours_the_passage_that_holds_one(make, pa
     Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
     hits = Searcher(store).search("Combien la commune verse-t-elle aux agents pour la prévoyance ?", k=2)
     assert [h.path.rsplit("/", 1)[-1] for h in hits][0] == first
+
+
+@pytest.mark.parametrize("penalty, first", [(0.0, "lot2.txt"), (1.0, "lot1.txt")])
+def test_a_question_naming_a_lot_puts_the_passages_of_other_lots_down(make, passeur_home, penalty, first):
+    """« Pour le lot 1 » : the analysis of lot 2, which repeats the question's words, goes below the passage on
+    lot 1 (real FTS5 and embeddings; off, the analysis of lot 2 comes first)."""
+    make.text("lot2.txt", "Analyse du lot 2\n\nÉcart de prix entre l'entreprise retenue et l'entreprise classée "
+              "deuxième pour le lot 2 : l'écart de prix entre l'offre retenue et l'offre classée deuxième est de "
+              "12 400 € HT.")
+    make.text("lot1.txt", "Analyse du lot 1\n\nL'entreprise retenue propose 1 248 600 € HT, la suivante "
+              "1 312 750 € HT.")
+    (passeur_home / "passeur.toml").write_text(f"[search]\nother_part_penalty = {penalty}\n", encoding="utf-8")
+    store = Store(Settings.load())
+    sid = store.catalog.add_source(str(make.root), "general")
+    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    hits = Searcher(store).search("Pour le lot 1, quel écart de prix entre l'entreprise retenue et la deuxième ?", k=2)
+    assert [h.path.rsplit("/", 1)[-1] for h in hits][0] == first

@@ -27,6 +27,9 @@ def test_everyday_words_are_expanded_to_administrative_wording():
     assert textnorm.expansions("le budget primitif") == []
     # procurement wording: a candidate « dépose son offre », the rules of the consultation speak of « remise des plis »
     assert "remis de plis" in textnorm.expansions("Comment déposer son offre ?")
+    # rules say when something « prend fin », people ask when it « se termine »; « fin 2025 » is not an ending
+    assert "prendr fin" in textnorm.expansions("À quelle heure la fête doit-elle se terminer ?")
+    assert textnorm.expansions("Combien d'agents étaient présents fin 2025 ?") == []
 
 
 def test_query_of_only_stopwords_is_none():
