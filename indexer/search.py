@@ -247,7 +247,8 @@ class Searcher:
         if years:
             for c in head:
                 r = rows[c]
-                if (r["doc_date"] or "")[:4] in years or any(y in r["text"] for y in years):
+                named_years = " ".join((r["title"] or "", r["context"] or "", r["text"]))
+                if (r["doc_date"] or "")[:4] in years or any(y in named_years for y in years):
                     score[c] += bonus
         else:
             stored = self._stored_terms(head)

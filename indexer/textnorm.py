@@ -129,6 +129,7 @@ SYNONYM_GROUPS: list[tuple[str, ...]] = [
     ("mariage", "pacs"),
     ("formation", "cnfpt"),
     ("terminer", "prendre fin", "s'achever"),
+    ("bio", "biologique", "biologiques"),
 ]
 
 
@@ -176,9 +177,18 @@ def covered_by_synonyms(text: str, passage_stems: str) -> set[str]:
     return out
 
 
+# « Fin 2025 » in a question is « au 31 décembre 2025 » in a report or a table; « début 2026 », « 1er janvier 2026 ».
+_YEAR_END = re.compile(r"\bfin\s+(?:de\s+l'ann[ée]e\s+|d[ée]cembre\s+|d')?((?:19|20)\d\d)\b", re.IGNORECASE)
+_YEAR_START = re.compile(r"\bd[ée]but\s+(?:de\s+l'ann[ée]e\s+|janvier\s+|d')?((?:19|20)\d\d)\b", re.IGNORECASE)
+
+
 def expansions(text: str) -> list[str]:
-    """Stemmed synonym phrases for the expressions of ``text`` found in SYNONYM_GROUPS."""
+    """Stemmed synonym phrases for the expressions of ``text`` found in SYNONYM_GROUPS, and the first or last day
+    of a year for « début 2026 », « fin 2025 »."""
     out: list[str] = []
     for _, others in _synonyms_in(text):
         out += [o for o in others if o not in out]
-    return out
+    text = text.replace("’", "'")
+    out += [_stem_phrase(f"31 décembre {y}") for y in _YEAR_END.findall(text)]
+    out += [_stem_phrase(f"1er janvier {y}") for y in _YEAR_START.findall(text)]
+    return list(dict.fromkeys(out))

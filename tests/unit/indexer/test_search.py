@@ -18,3 +18,27 @@ from indexer.search import numbered_parts
 ])
 def test_numbered_parts(text, parts):
     assert numbered_parts(text) == parts
+
+
+def _searcher():
+    from indexer.search import Searcher
+    from indexer.settings import SearchSettings
+    searcher = Searcher.__new__(Searcher)
+    searcher.settings = SearchSettings()
+    return searcher
+
+
+@pytest.mark.parametrize("title, first", [
+    ("Compte administratif 2024", "ca"),  # voted in 2025 on the year 2024: the title names the year asked
+    ("Compte administratif", "reg"),
+])
+def test_a_year_asked_favours_the_acts_whose_title_names_it(title, first):
+    """« Comment cela s'est-il passé pour le compte 2024 ? »: the act of 2025 on the 2024 accounts counts as
+    being of 2024, like the rules dated 2024 ranked above it."""
+    rows = {"reg": {"doc_id": "d1", "doc_date": "2024-01-10", "title": "Règlement intérieur", "context": "",
+                    "text": "Le maire préside le conseil municipal."},
+            "ca": {"doc_id": "d2", "doc_date": "2025-05-27", "title": title, "context": "",
+                   "text": "Le conseil a élu un président de séance pour le vote du compte administratif."}}
+    fused = {"reg": 0.05, "ca": 0.06}
+    order = _searcher()._temporal_rerank("Qui a présidé pour le compte 2024 ?", ["ca", "reg"], fused, rows)
+    assert order[0] == first
