@@ -14,6 +14,8 @@ import unicodedata
 
 import Stemmer
 
+from .lexicon import ACRONYM_GROUPS
+
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "’": "'", "ʼ": "'",
                             "\u00a0": " ", "\u202f": " ", "\u2009": " "})
 _WORD = re.compile(r"[0-9]+(?:[.,][0-9]+)*|[^\W\d_]+", re.UNICODE)
@@ -130,7 +132,7 @@ SYNONYM_GROUPS: list[tuple[str, ...]] = [
     ("formation", "cnfpt"),
     ("terminer", "prendre fin", "s'achever"),
     ("bio", "biologique", "biologiques"),
-]
+] + ACRONYM_GROUPS  # indexer/lexicon.py
 
 
 def _stem_phrase(text: str) -> str:

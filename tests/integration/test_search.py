@@ -173,3 +173,18 @@ def test_a_question_naming_a_lot_puts_the_passages_of_other_lots_down(make, pass
     Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
     hits = Searcher(store).search("Pour le lot 1, quel écart de prix entre l'entreprise retenue et la deuxième ?", k=2)
     assert [h.path.rsplit("/", 1)[-1] for h in hits][0] == first
+
+
+@pytest.mark.parametrize("acronym, first", [("NBI", "arrete-nbi.txt"), ("XQZ", "accueil.txt")])
+def test_an_acronym_finds_the_document_that_spells_it_out(make, acronym, first):
+    """« NBI » in a question finds the decision that only writes « nouvelle bonification indiciaire » (real FTS5);
+    an acronym the lexicon does not know leaves the passage that repeats the other words first."""
+    make.text("arrete-nbi.txt", "Arrêté individuel\n\nUne nouvelle bonification indiciaire de 15 points majorés "
+              "est attribuée à l'agent chargé de l'accueil.")
+    make.text("accueil.txt", "Accueil du public\n\nL'agent d'accueil tient les points d'accueil de la mairie.")
+    store = Store(Settings.load())
+    sid = store.catalog.add_source(str(make.root), "general")
+    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    found = Searcher(store).lexical(f"Combien de points de {acronym} pour l'agent d'accueil ?", 5, Filters())
+    rows = store.catalog.chunk_rows([cid for cid, _ in found])
+    assert rows[found[0][0]]["path"].rsplit("/", 1)[-1] == first

@@ -68,3 +68,24 @@ def test_the_end_of_a_year_is_searched_as_its_last_day(question, phrase):
     """Reports and tables give figures « au 31 décembre 2025 »; people ask for them « fin 2025 »."""
     dated = [e for e in textnorm.expansions(question) if e[:1].isdigit()]
     assert dated == ([phrase] if phrase else [])
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Que dit le CCAP sur les pénalités de retard ?", "cahi de claus administr particuli"),
+    ("Que dit le cahier des clauses administratives particulières ?", "ccap"),
+    ("Combien de points de NBI pour un agent d'accueil ?", "nouvel bonif indiciair"),
+    ("Mon fils a un PAI, peut-il manger à la cantine ?", "projet d accueil individualis"),
+    ("Le CIA est-il versé aux contractuels ?", "compl indemnitair annuel"),
+])
+def test_acronyms_are_searched_with_their_spelled_out_form(question, expected):
+    assert expected in textnorm.expansions(question)
+
+
+@pytest.mark.parametrize("question", [
+    "Quand la paie est-elle versée ?",  # « paie » stems to « pai »: not the PAI
+    "Quel cap pour le budget ?",
+    "Une robe est-elle exigée ?",  # « robe » stems to « rob »: not the ROB
+    "Le projet d'accueil individualisé de mon fils",  # never expanded to an ambiguous acronym
+])
+def test_ambiguous_acronyms_count_only_in_capitals(question):
+    assert all(len(e) > 4 for e in textnorm.expansions(question))
