@@ -12,6 +12,14 @@ from indexer.store import Store
 from indexer.sync import Syncer
 
 
+def _index_folder(make) -> Store:
+    """The files written with ``make`` indexed as one source, through the real pipeline."""
+    store = Store(Settings.load())
+    sid = store.catalog.add_source(str(make.root), "general")
+    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    return store
+
+
 def test_figure_on_page_2_of_minutes_is_found_with_file_and_page(indexed, capsys):
     assert main(["search", "prix du repas pour un enfant non domicilié", "--json", "-k", "3"]) == 0
     results = json.loads(capsys.readouterr().out)["results"]
@@ -57,9 +65,7 @@ def test_one_passage_per_page_by_default(make, passeur_home, per_page):
     make.text("note.txt", "Note\n\nLe tarif du repas scolaire est affiché à l'accueil.")
     if per_page == 0:
         (passeur_home / "passeur.toml").write_text("[search]\nmax_per_page = 0\n", encoding="utf-8")
-    store = Store(Settings.load())
-    sid = store.catalog.add_source(str(make.root), "general")
-    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    store = _index_folder(make)
     assert len(store.catalog.chunk_rows([c for c, in store.catalog.conn.execute("SELECT id FROM chunks")])) >= 3
     hits = Searcher(store).search("tarif du repas", k=10)
     pages = [(h.doc_id, h.page) for h in hits]
@@ -76,9 +82,7 @@ def test_sections_are_not_capped_like_pages(make):
                   f"au montant de l'annexe, révisé chaque année en septembre, sauf décision contraire."
                   for i in range(40)]
     make.docx("reglement.docx", [("Règlement", paragraphs)], title="Règlement")
-    store = Store(Settings.load())
-    sid = store.catalog.add_source(str(make.root), "general")
-    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    store = _index_folder(make)
     hits = Searcher(store).search("tarif du repas", k=10)
     assert len(hits) >= 2 and len({(h.doc_id, h.page) for h in hits}) == 1 and hits[0].unit == "section"
 
@@ -100,7 +104,8 @@ def test_no_result_message_in_french(capsys):
 
 
 @pytest.mark.parametrize("spaces", [None, ["general"], ["rh"], []])
-@pytest.mark.parametrize("query", ["tarif du repas", "concession cimetière columbarium", "conseil municipal délibération"])
+@pytest.mark.parametrize("query", ["tarif du repas", "concession cimetière columbarium",
+                                   "conseil municipal délibération"])
 def test_lexical_fast_path_gives_exactly_the_full_ranking(indexed, query, spaces, monkeypatch):
     """Ranking FTS5 alone first, then filtering, must return what ranking the filtered rows would."""
     from indexer import textnorm
@@ -130,9 +135,7 @@ def test_a_passage_is_found_by_the_headings_above_it(make):
             f"{table}")
     make.pdf("REG-personnel.pdf", [page], title="Règlement intérieur")
     make.pdf("copie/REG-personnel.pdf", [page], title="Règlement intérieur")  # a copy: indexed from its twin
-    store = Store(Settings.load())
-    sid = store.catalog.add_source(str(make.root), "general")
-    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    store = _index_folder(make)
     rows = store.catalog.conn.execute("SELECT id, doc_id, context, text FROM chunks ORDER BY doc_id, ord").fetchall()
     deep = [r for r in rows if "spéciales" not in r["text"]]
     assert len({r["doc_id"] for r in deep}) == 2  # both files, the copy included, have a passage without the words
@@ -151,9 +154,7 @@ def test_a_question_asking_an_amount_favours_the_passage_that_holds_one(make, pa
     make.text("deliberation.txt", "Délibération sur la prévoyance\n\nLe montant de la participation employeur est "
               "fixé à 25 € brut par mois et par agent à compter du 1er juillet 2026.")
     (passeur_home / "passeur.toml").write_text(f"[search]\nasked_kind_bonus = {bonus}\n", encoding="utf-8")
-    store = Store(Settings.load())
-    sid = store.catalog.add_source(str(make.root), "general")
-    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    store = _index_folder(make)
     hits = Searcher(store).search("Combien la commune verse-t-elle aux agents pour la prévoyance ?", k=2)
     assert [h.path.rsplit("/", 1)[-1] for h in hits][0] == first
 
@@ -168,9 +169,7 @@ def test_a_question_naming_a_lot_puts_the_passages_of_other_lots_down(make, pass
     make.text("lot1.txt", "Analyse du lot 1\n\nL'entreprise retenue propose 1 248 600 € HT, la suivante "
               "1 312 750 € HT.")
     (passeur_home / "passeur.toml").write_text(f"[search]\nother_part_penalty = {penalty}\n", encoding="utf-8")
-    store = Store(Settings.load())
-    sid = store.catalog.add_source(str(make.root), "general")
-    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    store = _index_folder(make)
     hits = Searcher(store).search("Pour le lot 1, quel écart de prix entre l'entreprise retenue et la deuxième ?", k=2)
     assert [h.path.rsplit("/", 1)[-1] for h in hits][0] == first
 
@@ -182,9 +181,7 @@ def test_an_acronym_finds_the_document_that_spells_it_out(make, acronym, first):
     make.text("arrete-nbi.txt", "Arrêté individuel\n\nUne nouvelle bonification indiciaire de 15 points majorés "
               "est attribuée à l'agent chargé de l'accueil.")
     make.text("accueil.txt", "Accueil du public\n\nL'agent d'accueil tient les points d'accueil de la mairie.")
-    store = Store(Settings.load())
-    sid = store.catalog.add_source(str(make.root), "general")
-    Syncer(store).sync_source(next(s for s in store.catalog.sources() if s["id"] == sid))
+    store = _index_folder(make)
     found = Searcher(store).lexical(f"Combien de points de {acronym} pour l'agent d'accueil ?", 5, Filters())
     rows = store.catalog.chunk_rows([cid for cid, _ in found])
     assert rows[found[0][0]]["path"].rsplit("/", 1)[-1] == first
