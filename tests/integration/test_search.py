@@ -144,33 +144,38 @@ def test_a_passage_is_found_by_the_headings_above_it(make):
     assert found == {r["id"] for r in rows}  # every passage under the title, not only the first
 
 
-@pytest.mark.parametrize("bonus, first", [(0.0, "note.txt"), (1.0, "deliberation.txt")])
-def test_a_question_asking_an_amount_favours_the_passage_that_holds_one(make, passeur_home, bonus, first):
-    """« Combien la commune verse-t-elle ? » is answered by the passage with « 25 € », not by the one that repeats
-    the question's words (real FTS5 and embeddings; off, the wordy passage comes first)."""
-    make.text("note.txt", "Prévoyance des agents\n\nLa commune verse une participation à la prévoyance des agents : "
-              "la prévoyance couvre la perte de salaire, et la commune verse cette participation aux agents qui "
-              "adhèrent au contrat de prévoyance labellisé.")
-    make.text("deliberation.txt", "Délibération sur la prévoyance\n\nLe montant de la participation employeur est "
-              "fixé à 25 € brut par mois et par agent à compter du 1er juillet 2026.")
-    (passeur_home / "passeur.toml").write_text(f"[search]\nasked_kind_bonus = {bonus}\n", encoding="utf-8")
-    store = _index_folder(make)
-    hits = Searcher(store).search("Combien la commune verse-t-elle aux agents pour la prévoyance ?", k=2)
-    assert [h.path.rsplit("/", 1)[-1] for h in hits][0] == first
+_PREVOYANCE = {
+    "note.txt": "Prévoyance des agents\n\nLa commune verse une participation à la prévoyance des agents : la "
+                "prévoyance couvre la perte de salaire, et la commune verse cette participation aux agents qui "
+                "adhèrent au contrat de prévoyance labellisé.",
+    "deliberation.txt": "Délibération sur la prévoyance\n\nLe montant de la participation employeur est fixé à 25 € "
+                        "brut par mois et par agent à compter du 1er juillet 2026."}
+_LOTS = {
+    "lot2.txt": "Analyse du lot 2\n\nÉcart de prix entre l'entreprise retenue et l'entreprise classée deuxième pour "
+                "le lot 2 : l'écart de prix entre l'offre retenue et l'offre classée deuxième est de 12 400 € HT.",
+    "lot1.txt": "Analyse du lot 1\n\nL'entreprise retenue propose 1 248 600 € HT, la suivante 1 312 750 € HT."}
 
 
-@pytest.mark.parametrize("penalty, first", [(0.0, "lot2.txt"), (1.0, "lot1.txt")])
-def test_a_question_naming_a_lot_puts_the_passages_of_other_lots_down(make, passeur_home, penalty, first):
-    """« Pour le lot 1 » : the analysis of lot 2, which repeats the question's words, goes below the passage on
-    lot 1 (real FTS5 and embeddings; off, the analysis of lot 2 comes first)."""
-    make.text("lot2.txt", "Analyse du lot 2\n\nÉcart de prix entre l'entreprise retenue et l'entreprise classée "
-              "deuxième pour le lot 2 : l'écart de prix entre l'offre retenue et l'offre classée deuxième est de "
-              "12 400 € HT.")
-    make.text("lot1.txt", "Analyse du lot 1\n\nL'entreprise retenue propose 1 248 600 € HT, la suivante "
-              "1 312 750 € HT.")
-    (passeur_home / "passeur.toml").write_text(f"[search]\nother_part_penalty = {penalty}\n", encoding="utf-8")
-    store = _index_folder(make)
-    hits = Searcher(store).search("Pour le lot 1, quel écart de prix entre l'entreprise retenue et la deuxième ?", k=2)
+@pytest.mark.parametrize("setting, value, files, question, first", [
+    # « Combien la commune verse-t-elle ? » is answered by the passage with « 25 € », not by the one that repeats
+    # the question's words.
+    ("asked_kind_bonus", 0.0, _PREVOYANCE, "Combien la commune verse-t-elle aux agents pour la prévoyance ?",
+     "note.txt"),
+    ("asked_kind_bonus", 1.0, _PREVOYANCE, "Combien la commune verse-t-elle aux agents pour la prévoyance ?",
+     "deliberation.txt"),
+    # « Pour le lot 1 »: the analysis of lot 2, which repeats the question's words, goes below the one of lot 1.
+    ("other_part_penalty", 0.0, _LOTS, "Pour le lot 1, quel écart de prix entre l'entreprise retenue et la deuxième ?",
+     "lot2.txt"),
+    ("other_part_penalty", 1.0, _LOTS, "Pour le lot 1, quel écart de prix entre l'entreprise retenue et la deuxième ?",
+     "lot1.txt"),
+])
+def test_ranking_settings_put_the_answering_passage_first(make, passeur_home, setting, value, files, question,
+                                                          first):
+    """Each reranking step, on and off, through real FTS5 and embeddings: off, the wordy passage comes first."""
+    for name, text in files.items():
+        make.text(name, text)
+    (passeur_home / "passeur.toml").write_text(f"[search]\n{setting} = {value}\n", encoding="utf-8")
+    hits = Searcher(_index_folder(make)).search(question, k=2)
     assert [h.path.rsplit("/", 1)[-1] for h in hits][0] == first
 
 
