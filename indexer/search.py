@@ -247,8 +247,9 @@ class Searcher:
         if years:
             for c in head:
                 r = rows[c]
-                named_years = " ".join((r["title"] or "", r["context"] or "", r["text"]))
-                if (r["doc_date"] or "")[:4] in years or any(y in named_years for y in years):
+                # « Compte administratif 2024 », voted in 2025: the title names the year the act is about
+                words = " ".join((r["title"] or "", r["context"] or "", r["text"]))
+                if (r["doc_date"] or "")[:4] in years or any(y in words for y in years):
                     score[c] += bonus
         else:
             stored = self._stored_terms(head)
