@@ -21,16 +21,24 @@ from .store import Store
 _YEAR = re.compile(r"\b(20[0-4]\d|19[5-9]\d)\b(?![-_/]\d)")  # a year, not the start of an act number
 _NUMBER_IN_QUERY = re.compile(r"\b(?:[A-Z]{1,4}[-_])?(?:19|20)\d\d[-_/][A-Z]{0,4}-?\d{1,4}\b", re.IGNORECASE)
 
-# A numbered part of a document: « lot 1 », « Lot : 2 » (a table), « article 11 », « catégorie C ». Not
-# « article 4.1 » nor « article L. 2121-14 », which name no sibling in the same document.
-_PART = re.compile(r"\b(lot|article|cat[ée]gorie)s?\s*:?\s+(?:n[°o]\s*)?(\d{1,3}|[ABC])\b(?![.,]?\d)", re.IGNORECASE)
+# A numbered part of a document: « lot 1 », « Lot : 2 » (a table), « article 11 », « catégorie C », and lists of
+# them (« lots 1 et 3 », « lots 1 à 3 », « catégories B et C »). Not « article 4.1 » nor « article L. 2121-14 »,
+# which name no sibling in the same document.
+_ONE = r"(?:\d{1,3}|(?-i:[ABC]))\b(?![.,]?\d)"  # categories in capitals: not « catégorie a droit »
+_PART = re.compile(rf"\b(lot|article|cat[ée]gorie)s?\s*:?\s+(?:n[°o]\s*)?({_ONE}(?:\s*(?:,|et|ou|à)\s*{_ONE})*)",
+                   re.IGNORECASE)
+_RANGE = re.compile(r"(\d{1,3})\s*à\s*(\d{1,3})", re.IGNORECASE)
 
 
 def numbered_parts(text: str) -> dict[str, set[str]]:
-    """The numbered parts ``text`` names, by kind: « lots 1 et le lot 3 » → {"lot": {"1", "3"}}."""
+    """The numbered parts ``text`` names, by kind: « lots 1 à 3 et le lot 5 » → {"lot": {"1", "2", "3", "5"}}."""
     out: dict[str, set[str]] = {}
-    for kind, number in _PART.findall(text):
-        out.setdefault(textnorm.strip_accents(kind.lower()), set()).add(number.upper())
+    for kind, listed in _PART.findall(text):
+        numbers = out.setdefault(textnorm.strip_accents(kind.lower()), set())
+        for a, b in _RANGE.findall(listed):
+            if int(a) < int(b) <= int(a) + 50:
+                numbers.update(str(n) for n in range(int(a), int(b) + 1))
+        numbers.update(re.findall(r"\d{1,3}|\b[ABC]\b", listed))
     return out
 
 

@@ -8,8 +8,13 @@ from indexer.search import numbered_parts
     ("Lot : 2 ; Soumissionnaire évincé", {"lot": {"2"}}),  # a table row read as text
     ("attribution des lots 1 et du lot 3", {"lot": {"1", "3"}}),
     ("l'article 11 du règlement, puis l'Article 7", {"article": {"11", "7"}}),
-    ("un agent de catégorie C (groupe C3) ou de la catégorie b", {"categorie": {"C", "B"}}),
+    ("un agent de catégorie C (groupe C3) ou de la Catégorie B", {"categorie": {"C", "B"}}),
+    ("un agent de catégorie a droit à un congé", {}),
     ("le lot n° 2", {"lot": {"2"}}),
+    ("attribution des lots 1 à 3", {"lot": {"1", "2", "3"}}),
+    ("les agents des catégories B et C", {"categorie": {"B", "C"}}),
+    ("les articles 4, 5 et 7", {"article": {"4", "5", "7"}}),
+    ("le lot 2 et à la fin", {"lot": {"2"}}),
     # no sibling named: a sub-article, a code's article, an amount after « lot », a lot without number
     ("selon l'article 4.1 du règlement", {}),
     ("l'article L. 2121-14 du CGCT", {}),
