@@ -245,7 +245,14 @@ class AnswerService:
                 f"it speaks of {off_subject.detail!r}, which the passages it cites never mention")
         if off_subject is not None:
             answer.warnings.append(off_subject.to_json())
-        unanswered = asks.missing_kinds(question if not history else query, checked.text)
+        asked_question = question if not history else query
+        copied = (grounding.copied_passage(checked.text, [h.text for h in shown])
+                  if cfg.withhold_copies and asks.asked_kinds(asked_question) else None)
+        if copied is not None:
+            return self._withhold(answer, t0, f"elle recopie le passage [{copied}] en entier au lieu d'en tirer ce "
+                                  "que la question demande", f"it copies out passage [{copied}] whole instead of "
+                                  "taking from it what the question asks")
+        unanswered = asks.missing_kinds(asked_question, checked.text)
         if unanswered is not None and cfg.withhold_unanswered:
             return self._withhold(answer, t0, f"elle ne donne pas {unanswered.fr}, que la question demande",
                                   f"it gives {unanswered.en}, which the question asks for")

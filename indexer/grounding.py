@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from dataclasses import dataclass, field
@@ -645,6 +646,32 @@ def unsupported_period(question: str, answer: str, cited: list[str]) -> Groundin
     return _speaks_of(missing, "période dont les passages cités ne parlent pas : le chiffre donné vaut peut-être "
                       "pour une autre période.", "a period the cited passages never mention: its figure may hold "
                       "for another period.")
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def copied_passage(answer: str, passages: list[str], share: float = 0.9, min_run: int = 5,
+                   min_sentences: int = 3) -> int | None:
+    """The number (1-based) of a passage of ``min_sentences`` sentences or more that the answer merely copies:
+    runs of ``min_run`` words or more taken in order from it cover ``share`` of its words and make the whole
+    answer but a word or two. (Copying out a sentence or two that answer is answering.)
+
+    Asked the date of the staff's Christmas party, a small model that finds none copies out a passage on a works
+    schedule that mentions « les vacances de Noël », figures and all. An answer selects what was asked; a copy of
+    everything a passage says, for a precise question, is no answer (measured in docs/BENCHMARKS.md)."""
+    said = [w.lower() for w in _WORDS.findall(CITATION.sub(" ", answer))]
+    if not said:
+        return None
+    for n, passage in enumerate(passages, start=1):
+        words = [w.lower() for w in _WORDS.findall(passage)]
+        if not words or len(split_sentences(passage)) < min_sentences:
+            continue
+        blocks = difflib.SequenceMatcher(None, words, said, autojunk=False).get_matching_blocks()
+        copied = sum(b.size for b in blocks if b.size >= min_run)
+        if copied >= share * len(words) and copied >= len(said) - 2:
+            return n
+    return None
 
 
 def retrieval_is_weak(ev: Evidence, top_dense: float, *, min_coverage: float, min_dense: float) -> bool:

@@ -179,6 +179,10 @@ class LLMSettings:
     """Replace by "not found" (draft kept, as above) an answer that does not give what the question explicitly
     asks for: no amount for « combien coûte » / « quel montant », no number for « combien de », no date for « à
     quelle date » / « jusqu'à quand » (``indexer/asks.py``). Off: the answer stays, with a warning."""
+    withhold_copies: bool = True
+    """Replace by "not found" (draft kept, as above) the answer to a question that asks for an amount, a number, a
+    delay, a date or a time when it merely copies out a whole passage (``grounding.copied_passage``): the model
+    found nothing to select. Off: the answer stays."""
 
 
 @dataclass

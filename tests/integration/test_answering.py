@@ -281,3 +281,36 @@ def test_passage_announcing_a_table_is_given_with_it(make, scripted):
     top = next(p for p in a.passages if p.passage.startswith(first["text"][:40]))
     assert "2,29" in top.passage and "2,29" in llm.calls[0][-1].content
     assert a.status == "answered" and a.citations and not [w for w in a.warnings if w["code"] == "unsupported_figure"]
+
+
+@pytest.mark.parametrize("question, withhold, status", [
+    ("Quelle est la date de la fête de Noël des agents ?", True, "not_found"),
+    ("Quelle est la date de la fête de Noël des agents ?", False, "answered"),
+    ("Que prévoit le calendrier des travaux pour les vacances de Noël ?", True, "answered"),  # nothing precise asked
+])
+def test_answer_that_copies_out_a_whole_passage_is_set_aside(make, scripted, question, withhold, status):
+    """Asked for a date, the model copies out a whole passage that mentions Noël instead of answering: set aside,
+    draft kept (real store and search); kept when the setting is off or when the question asks for nothing precise."""
+    schedule = ("Le calendrier des travaux est établi par le maître d'œuvre avec les entreprises des différents lots "
+                "pendant la préparation du chantier. Il est notifié à chaque entreprise par ordre de service. Il "
+                "prévoit la dépose des fenêtres des classes pendant les vacances de la Toussaint et de Noël, et la "
+                "réfection de la toiture de la cantine pendant l'été.")
+    make.pdf("ccap.pdf", [f"Article 5 — Calendrier des travaux\n{schedule}"])
+    make.text("agents.txt", "Fête de Noël des agents\n\nLa fête de Noël des agents de la mairie réunit chaque année "
+              "les agents et leurs familles.")
+    s = Store(Settings.load())
+    sid = s.catalog.add_source(str(make.root), "general")
+    Syncer(s).sync_source(next(x for x in s.catalog.sources() if x["id"] == sid))
+    s.settings.llm.withhold_copies = withhold
+
+    def copy_out(messages):  # the model copies out the schedule's passage, as shown to it
+        prompt = messages[-1].content
+        n = next(n for n in range(1, 5) if "dépose des fenêtres" in prompt.split(f"[{n}]")[-1].split(f"[{n + 1}]")[0])
+        return f"{schedule} [{n}]"
+
+    a = service(s, scripted(copy_out)).ask(question)
+    assert a.status == status
+    if status == "not_found":
+        assert a.draft.startswith("Le calendrier des travaux")
+        assert [w["code"] for w in a.warnings] == ["answer_withheld"]
+        assert "elle recopie le passage" in a.warnings[0]["message"]

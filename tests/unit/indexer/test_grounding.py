@@ -460,3 +460,25 @@ def test_names_checks_leave_correct_answers_alone(question, answer, cited, df):
 ])
 def test_period_written_otherwise_is_found(question, answer, cited):
     assert grounding.unsupported_period(question, answer, cited) is None
+
+
+_SCHEDULE = ("5.3 Calendrier détaillé d'exécution. Le calendrier détaillé d'exécution est élaboré par le maître "
+             "d'œuvre en concertation avec les titulaires des différents lots. Il est notifié à chaque titulaire par "
+             "ordre de service. Il précise les interventions pendant les vacances de la Toussaint et de Noël, et le "
+             "raccordement des pompes à chaleur avant le 15 octobre 2025.")
+_TARIFF = "Le tarif de la salle est de 240 € le week-end. Il est réduit de moitié pour les associations."
+
+
+@pytest.mark.parametrize("answer, passages, copied", [
+    (_SCHEDULE.replace("5.3 Calendrier détaillé d'exécution. ", "") + " [2]", [_TARIFF, _SCHEDULE], 2),
+    (_SCHEDULE + " [1]", [_SCHEDULE], 1),
+    # a sentence selected, not the whole passage
+    ("Le raccordement des pompes à chaleur a lieu avant le 15 octobre 2025 [1].", [_SCHEDULE], None),
+    # the whole passage, but with what the answer makes of it
+    (_SCHEDULE + " Aucune date n'est donnée pour la fête de Noël du personnel : les documents n'en parlent pas [1].",
+     [_SCHEDULE], None),
+    # a short passage copied out is an answer
+    (_TARIFF + " [1]", [_TARIFF], None),
+])
+def test_copied_passage(answer, passages, copied):
+    assert grounding.copied_passage(answer, passages) == copied
