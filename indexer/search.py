@@ -206,7 +206,13 @@ class Searcher:
         bonus = self.settings.asked_kind_bonus / (self.settings.rrf_k + 1)
         out = dict(fused)
         for c in order[:30]:
-            if c in rows and any(asks.holds(k, rows[c]["text"]) for k in kinds):
+            if c not in rows:
+                continue
+            text = rows[c]["text"]
+            if text.rstrip().endswith(":"):  # shown with the list or table it announces (AnswerService._continued)
+                nxt = self.store.catalog.following(c)
+                text = f"{text} {nxt['text']}" if nxt is not None else text
+            if any(asks.holds(k, text) for k in kinds):
                 out[c] += bonus
         return out
 

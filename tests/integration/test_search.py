@@ -190,3 +190,19 @@ def test_an_acronym_finds_the_document_that_spells_it_out(make, acronym, first):
     found = Searcher(store).lexical(f"Combien de points de {acronym} pour l'agent d'accueil ?", 5, Filters())
     rows = store.catalog.chunk_rows([cid for cid, _ in found])
     assert rows[found[0][0]]["path"].rsplit("/", 1)[-1] == first
+
+
+def test_a_passage_announcing_a_table_of_amounts_counts_as_holding_them(make):
+    """« Il comprend un élément fixe … : » is shown with the table that follows it (the answer's figures): for a
+    question asking an amount it is favoured like a passage that holds one (real PDF, FTS5 and embeddings)."""
+    intro = ("Le supplément familial de traitement est versé aux agents qui ont au moins un enfant à charge au sens "
+             "des prestations familiales, jusqu'à vingt ans. " * 5
+             + "Il comprend un élément fixe et, à partir de deux enfants, un élément proportionnel au traitement :")
+    table = ("Un enfant : élément fixe mensuel de 2,29 euros, aucun élément proportionnel. Deux enfants : 10,67 euros "
+             "et 3 % du traitement brut. Trois enfants : 15,24 euros et 8 % du traitement brut.")
+    make.pdf("livret.pdf", [f"{intro}\n{table}"])
+    make.text("cantine.txt", "Tarif social de la cantine\n\nUn tarif social de 1,00 € par repas est applicable aux "
+              "enfants dont la famille réside dans la commune ; la famille d'un enfant paie 3,60 € sinon.")
+    store = _index_folder(make)
+    hits = Searcher(store).search("J'ai un enfant, combien je vais toucher de supplément familial ?", k=2)
+    assert hits[0].text.rstrip().endswith(":") and "supplément familial" in hits[0].text
