@@ -34,6 +34,7 @@ import hashlib
 import importlib.metadata
 import json
 import logging
+import sys
 import threading
 import time
 from datetime import datetime, timezone
@@ -48,6 +49,15 @@ SMOLLM2_VERSION = "0.1.2"
 SMOLLM2_SHA256 = "b179c9523d0e6a0f98a330c7562b682750a6f8c8c15e5bc70ea373728110db53"
 PEER_VERSION = "0.0.0-passeur-test-peer"
 MAX_BODY = 1 << 20
+
+
+class QuietHTTPServer(ThreadingHTTPServer):
+    """A client that hangs up (a cancelled stream, a closed keep-alive connection) is normal here: no traceback."""
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class PeerModelMissing(RuntimeError):
@@ -107,7 +117,7 @@ class OllamaPeer:
         self._llm: Any = None
         self._embed_llm: Any = None
         self._gen_lock = threading.Lock()  # llama.cpp contexts are not thread-safe
-        self._server: ThreadingHTTPServer | None = None
+        self._server: QuietHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._digest = hashlib.sha256(str(self.model_path).encode()).hexdigest()
 
@@ -118,7 +128,7 @@ class OllamaPeer:
 
         self._llm = Llama(model_path=str(self.model_path), n_ctx=self.n_ctx, n_threads=self.n_threads,
                           seed=self.seed, verbose=False)
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        server = QuietHTTPServer(("127.0.0.1", 0), _make_handler(self))
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},

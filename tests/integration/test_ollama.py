@@ -24,7 +24,7 @@ import socket
 import sys
 import threading
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -279,7 +279,7 @@ def test_http_server_that_is_not_ollama():
         def log_message(self, *args):
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), NotOllama)
+    server = ollama_peer.QuietHTTPServer(("127.0.0.1", 0), NotOllama)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
