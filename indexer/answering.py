@@ -274,7 +274,7 @@ class AnswerService:
         out = []
         shown = {h.chunk_id for h in hits}
         for hit in hits:
-            nxt = self.store.catalog.following(hit.chunk_id) if hit.text.rstrip().endswith(":") else None
+            nxt = self.store.catalog.continuation(hit.chunk_id, hit.text)
             if nxt is not None and nxt["id"] not in shown:  # not twice when the list is a passage of its own
                 hit = dataclasses.replace(hit, text=f"{hit.text} {nxt['text']}", continued=True)
             out.append(hit)

@@ -155,6 +155,11 @@ class Catalog:
             "AND n.page_start = c.page_start AND n.page_end = c.page_start AND c.page_end = c.page_start "
             "WHERE c.id = ?", (chunk_id,)).fetchone()
 
+    def continuation(self, chunk_id: str, text: str) -> sqlite3.Row | None:
+        """The passage that ``text`` (the passage ``chunk_id``) announces when it ends with a colon (« … un
+        élément proportionnel au traitement : »): the list or table after it on the same page; else None."""
+        return self.following(chunk_id) if text.rstrip().endswith(":") else None
+
     def chunk_rows(self, ids: list[str]) -> dict[str, sqlite3.Row]:
         if not ids:
             return {}

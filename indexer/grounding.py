@@ -648,9 +648,6 @@ def unsupported_period(question: str, answer: str, cited: list[str]) -> Groundin
                       "for another period.")
 
 
-_WORDS = re.compile(r"\w+")
-
-
 def copied_passage(answer: str, passages: list[str], share: float = 0.9, min_run: int = 5,
                    min_sentences: int = 3) -> int | None:
     """The number (1-based) of a passage of ``min_sentences`` sentences or more that the answer merely copies:
@@ -660,11 +657,11 @@ def copied_passage(answer: str, passages: list[str], share: float = 0.9, min_run
     Asked the date of the staff's Christmas party, a small model that finds none copies out a passage on a works
     schedule that mentions « les vacances de Noël », figures and all. An answer selects what was asked; a copy of
     everything a passage says, for a precise question, is no answer (measured in docs/BENCHMARKS.md)."""
-    said = [w.lower() for w in _WORDS.findall(CITATION.sub(" ", answer))]
+    said = textnorm.words(CITATION.sub(" ", answer))
     if not said:
         return None
     for n, passage in enumerate(passages, start=1):
-        words = [w.lower() for w in _WORDS.findall(passage)]
+        words = textnorm.words(passage)
         if not words or len(split_sentences(passage)) < min_sentences:
             continue
         blocks = difflib.SequenceMatcher(None, words, said, autojunk=False).get_matching_blocks()

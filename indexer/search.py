@@ -209,9 +209,9 @@ class Searcher:
             if c not in rows:
                 continue
             text = rows[c]["text"]
-            if text.rstrip().endswith(":"):  # shown with the list or table it announces (AnswerService._continued)
-                nxt = self.store.catalog.following(c)
-                text = f"{text} {nxt['text']}" if nxt is not None else text
+            nxt = self.store.catalog.continuation(c, text)  # shown with it (AnswerService._continued)
+            if nxt is not None:
+                text = f"{text} {nxt['text']}"
             if any(asks.holds(k, text) for k in kinds):
                 out[c] += bonus
         return out

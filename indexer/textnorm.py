@@ -190,7 +190,7 @@ def expansions(text: str) -> list[str]:
     out: list[str] = []
     for _, others in _synonyms_in(text):
         out += [o for o in others if o not in out]
-    text = text.replace("’", "'")
+    text = fold(text)  # « fin de l’année », « fin\u00a02025 »
     out += [_stem_phrase(f"31 décembre {y}") for y in _YEAR_END.findall(text)]
     out += [_stem_phrase(f"1er janvier {y}") for y in _YEAR_START.findall(text)]
     return list(dict.fromkeys(out))
